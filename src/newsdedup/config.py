@@ -1,0 +1,284 @@
+"""Settings of a detector run, as nested dataclasses with a fingerprint.
+
+Why a fingerprint: signatures and indexes are only comparable when they were
+made with the same normaliser, shingles, permutations and seed. The
+fingerprint is a short string of everything that changes a signature; it is
+stored with every persisted signature and checked when an index is reopened.
+
+Example:
+    >>> cfg = DetectorConfig()
+    >>> cfg.fingerprint()
+    'n1_w5_p128_s1_affine32'
+    >>> DetectorConfig(shingle=ShingleConfig(kind="char", size=7)).fingerprint()
+    'n1_c7_p128_s1_affine32'
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field, replace
+from typing import Any, Literal
+
+from .errors import ConfigError
+
+__all__ = [
+    "DetectorConfig",
+    "LSHConfig",
+    "NormalizeConfig",
+    "ShingleConfig",
+    "SignConfig",
+    "VerifyConfig",
+    "NORMALIZER_VERSION",
+]
+
+#: Bumped whenever normalisation changes the tokens it produces.
+NORMALIZER_VERSION = 1
+
+ShingleKind = Literal["word", "char"]
+
+
+def _check(condition: bool, message: str) -> None:
+    if not condition:
+        raise ConfigError(message)
+
+
+@dataclass(frozen=True)
+class NormalizeConfig:
+    """How raw text becomes comparable tokens.
+
+    Attributes:
+        strip_html: Drop tags, scripts and styles, decode entities.
+        fold_accents: ``é`` → ``e`` (Latin, Greek, Cyrillic diacritics and
+            Arabic short vowels); other scripts' marks are kept.
+        elision: ``l’Otan`` → ``otan`` (French and Italian elided articles).
+        boilerplate: Drop lines that match known boilerplate (share prompts,
+            "Source link", comment forms, cookie notices).
+        learn_boilerplate: Also drop short lines that recur in many articles
+            of the same source (learned from the corpus).
+        boilerplate_min_articles: A line must recur in at least this many
+            articles of one source to be learned as boilerplate...
+        boilerplate_min_share: ...and in at least this share of them.
+        boilerplate_max_tokens: Longer lines are never learned as boilerplate
+            (copied paragraphs are long; footers are short).
+        boilerplate_sample: Boilerplate is learned on the first this-many
+            articles of a batch run, so memory stays bounded.
+    """
+
+    strip_html: bool = True
+    fold_accents: bool = True
+    elision: bool = True
+    boilerplate: bool = True
+    learn_boilerplate: bool = True
+    boilerplate_min_articles: int = 5
+    boilerplate_min_share: float = 0.02
+    boilerplate_max_tokens: int = 30
+    boilerplate_sample: int = 50_000
+
+    def validate(self) -> None:
+        _check(self.boilerplate_min_articles >= 2, "boilerplate_min_articles must be at least 2")
+        _check(0.0 <= self.boilerplate_min_share <= 1.0, "boilerplate_min_share must be in [0, 1]")
+        _check(self.boilerplate_max_tokens >= 1, "boilerplate_max_tokens must be positive")
+        _check(self.boilerplate_sample >= 0, "boilerplate_sample must not be negative")
+
+
+@dataclass(frozen=True)
+class ShingleConfig:
+    """What a shingle is.
+
+    Attributes:
+        kind: ``word``: k consecutive tokens (characters of scripts written
+            without spaces, such as Chinese, Japanese or Thai, are tokens of
+            their own). ``char``: k consecutive characters of the normalised
+            text, spaces squeezed.
+        size: k.
+    """
+
+    kind: ShingleKind = "word"
+    size: int = 5
+
+    def validate(self) -> None:
+        _check(self.kind in ("word", "char"), f"shingle kind must be 'word' or 'char', not {self.kind!r}")
+        _check(1 <= self.size <= 32, "shingle size must be between 1 and 32")
+
+    @property
+    def tag(self) -> str:
+        return f"{self.kind[0]}{self.size}"
+
+
+@dataclass(frozen=True)
+class SignConfig:
+    """MinHash parameters, compatible with ``datasketch.MinHash``.
+
+    Attributes:
+        num_perm: Number of permutations (signature length).
+        seed: Seed of datasketch's permutation generator.
+        scheme: datasketch permutation scheme; only ``affine32`` (datasketch
+            2.x's default) has the fast path.
+        workers: Processes used to sign (1 = in this process).
+        batch_size: Articles sent to a worker at a time.
+    """
+
+    num_perm: int = 128
+    seed: int = 1
+    scheme: str = "affine32"
+    workers: int = 1
+    batch_size: int = 512
+
+    def validate(self) -> None:
+        _check(2 <= self.num_perm <= 1024, "num_perm must be between 2 and 1024")
+        _check(0 <= self.seed < 2**32, "seed must be between 0 and 2**32 - 1")
+        _check(self.scheme == "affine32", f"only the 'affine32' MinHash scheme is supported, not {self.scheme!r}")
+        _check(self.workers >= 1, "workers must be at least 1")
+        _check(self.batch_size >= 1, "batch_size must be at least 1")
+
+
+@dataclass(frozen=True)
+class LSHConfig:
+    """How candidate pairs are proposed.
+
+    Attributes:
+        threshold: Jaccard similarity the banding is tuned for. It is low on
+            purpose: a copy trimmed by 60% or quoted inside a text three times
+            longer has a Jaccard near 0.3 while containing the whole dispatch.
+        weights: (false positive, false negative) weights given to
+            datasketch's optimal-parameter routine.
+        bands, rows: Set both to bypass the optimisation.
+        max_bucket: Buckets larger than this are linked as a chain plus a
+            star to their first members instead of all pairs, so one giant
+            bucket (a boilerplate-only page) cannot explode into n² pairs.
+        rewrite_pass: Also look for rewritten copies (second candidate pass
+            on the rarest words of each article).
+        rewrite_terms: How many of an article's rarest words make its key.
+        rewrite_min_shared: Articles sharing at least this many key words
+            become rewrite candidates.
+    """
+
+    threshold: float = 0.3
+    weights: tuple[float, float] = (0.3, 0.7)
+    bands: int | None = None
+    rows: int | None = None
+    max_bucket: int = 64
+    rewrite_pass: bool = True
+    rewrite_terms: int = 12
+    rewrite_min_shared: int = 5
+
+    def validate(self, num_perm: int) -> None:
+        _check(0.0 < self.threshold < 1.0, "LSH threshold must be strictly between 0 and 1")
+        _check(abs(sum(self.weights) - 1.0) < 1e-9, "LSH weights must sum to 1")
+        _check((self.bands is None) == (self.rows is None), "set both bands and rows, or neither")
+        if self.bands is not None and self.rows is not None:
+            _check(self.bands >= 1 and self.rows >= 1, "bands and rows must be positive")
+            _check(self.bands * self.rows <= num_perm, "bands * rows must not exceed num_perm")
+        _check(self.max_bucket >= 2, "max_bucket must be at least 2")
+        _check(self.rewrite_terms >= 1, "rewrite_terms must be positive")
+        _check(1 <= self.rewrite_min_shared <= self.rewrite_terms, "rewrite_min_shared must be in [1, rewrite_terms]")
+
+
+@dataclass(frozen=True)
+class VerifyConfig:
+    """Thresholds that turn a candidate pair into a confirmed relation.
+
+    Attributes:
+        near_jaccard: Shingle Jaccard at or above which a pair is ``near``.
+        partial_containment: Share of the smaller article's shingles found in
+            the larger one at or above which a pair is ``partial``.
+        min_cosine: TF-IDF cosine every duplicate must reach (guards against
+            shared boilerplate making unrelated short texts look alike).
+        rewrite_cosine: TF-IDF cosine at or above which a pair with little
+            shared phrasing is a ``rewrite``...
+        rewrite_containment: ...provided this share of the smaller article's
+            3-word phrases also appears in the other.
+        numbers_agree: Agreement of figures and dates below which a textual
+            match is a ``template`` (different news in the same wording).
+        min_numbers: The number guard needs at least this many figures in the
+            smaller text to judge; with fewer, numbers never split a match.
+    """
+
+    near_jaccard: float = 0.7
+    partial_containment: float = 0.7
+    min_cosine: float = 0.5
+    rewrite_cosine: float = 0.75
+    rewrite_containment: float = 0.15
+    numbers_agree: float = 0.6
+    min_numbers: int = 2
+
+    def validate(self) -> None:
+        for name in ("near_jaccard", "partial_containment", "min_cosine", "rewrite_cosine",
+                     "rewrite_containment", "numbers_agree"):
+            value = getattr(self, name)
+            _check(0.0 <= value <= 1.0, f"{name.replace('_', ' ')} must be in [0, 1], not {value}")
+        _check(self.min_numbers >= 1, "min_numbers must be positive")
+
+
+@dataclass(frozen=True)
+class DetectorConfig:
+    """Everything a :class:`~newsdedup.pipeline.Detector` needs.
+
+    Example:
+        >>> DetectorConfig.from_options(num_perm=64, threshold=0.4).sign.num_perm
+        64
+    """
+
+    normalize: NormalizeConfig = field(default_factory=NormalizeConfig)
+    shingle: ShingleConfig = field(default_factory=ShingleConfig)
+    sign: SignConfig = field(default_factory=SignConfig)
+    lsh: LSHConfig = field(default_factory=LSHConfig)
+    verify: VerifyConfig = field(default_factory=VerifyConfig)
+
+    def __post_init__(self) -> None:
+        self.normalize.validate()
+        self.shingle.validate()
+        self.sign.validate()
+        self.lsh.validate(self.sign.num_perm)
+        self.verify.validate()
+
+    def fingerprint(self) -> str:
+        """Everything that changes a signature, as a short string."""
+        s = self.sign
+        return f"n{NORMALIZER_VERSION}_{self.shingle.tag}_p{s.num_perm}_s{s.seed}_{s.scheme}"
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["lsh"]["weights"] = list(self.lsh.weights)
+        data["normalizer_version"] = NORMALIZER_VERSION
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> DetectorConfig:
+        """Rebuild a config saved with :meth:`to_dict` (unknown keys are errors)."""
+        try:
+            lsh = dict(data.get("lsh", {}))
+            if "weights" in lsh:
+                lsh["weights"] = tuple(lsh["weights"])
+            return cls(
+                normalize=NormalizeConfig(**data.get("normalize", {})),
+                shingle=ShingleConfig(**data.get("shingle", {})),
+                sign=SignConfig(**data.get("sign", {})),
+                lsh=LSHConfig(**lsh),
+                verify=VerifyConfig(**data.get("verify", {})),
+            )
+        except TypeError as err:
+            raise ConfigError(f"unreadable configuration: {err}") from None
+
+    @classmethod
+    def from_options(cls, **options: Any) -> DetectorConfig:
+        """Build a config from flat option names, as the CLI passes them.
+
+        Unknown names are a :class:`ConfigError`; ``None`` means "default".
+        """
+        base = cls()
+        groups: dict[str, dict[str, Any]] = {name: {} for name in ("normalize", "shingle", "sign", "lsh", "verify")}
+        aliases = {"shingle_kind": ("shingle", "kind"), "shingle_size": ("shingle", "size")}
+        for key, value in options.items():
+            if value is None:
+                continue
+            if key in aliases:
+                group, attr = aliases[key]
+                groups[group][attr] = value
+                continue
+            for group in groups:
+                if key in getattr(base, group).__dataclass_fields__:
+                    groups[group][key] = value
+                    break
+            else:
+                raise ConfigError(f"unknown option {key!r}")
+        return cls(**{g: replace(getattr(base, g), **vals) for g, vals in groups.items()})

@@ -1,7 +1,9 @@
 """newsdedup: find exact, near-duplicate, partially copied and rewritten news articles."""
 
+from .compare import Comparison, compare
 from .config import DetectorConfig
 from .errors import NewsDedupError
+from .pipeline import Detector
 from .models import Article, Cluster, Match, Member, Relation, Result, Scores
 
 __version__ = "0.1.0"
@@ -9,6 +11,8 @@ __version__ = "0.1.0"
 __all__ = sorted([
     "Article",
     "Cluster",
+    "Comparison",
+    "Detector",
     "DetectorConfig",
     "Match",
     "Member",
@@ -17,4 +21,5 @@ __all__ = sorted([
     "Result",
     "Scores",
     "__version__",
+    "compare",
 ])

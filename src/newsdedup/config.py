@@ -145,11 +145,10 @@ class LSHConfig:
         max_bucket: Buckets larger than this are linked as a chain plus a
             star to their first members instead of all pairs, so one giant
             bucket (a boilerplate-only page) cannot explode into n² pairs.
-        rewrite_pass: Also look for rewritten copies (second candidate pass
-            on the rarest words of each article).
-        rewrite_terms: How many of an article's rarest words make its key.
-        rewrite_min_shared: Articles sharing at least this many key words
-            become rewrite candidates.
+        rewrite_pass: Also look for rewritten copies: a second candidate
+            pass over each article's set of words, which a reworded copy
+            keeps far better than its phrases.
+        rewrite_threshold: Word-set Jaccard that second pass is tuned for.
     """
 
     threshold: float = 0.3
@@ -158,8 +157,7 @@ class LSHConfig:
     rows: int | None = None
     max_bucket: int = 64
     rewrite_pass: bool = True
-    rewrite_terms: int = 12
-    rewrite_min_shared: int = 5
+    rewrite_threshold: float = 0.5
 
     def validate(self, num_perm: int) -> None:
         _check(0.0 < self.threshold < 1.0, "LSH threshold must be strictly between 0 and 1")
@@ -169,8 +167,7 @@ class LSHConfig:
             _check(self.bands >= 1 and self.rows >= 1, "bands and rows must be positive")
             _check(self.bands * self.rows <= num_perm, "bands * rows must not exceed num_perm")
         _check(self.max_bucket >= 2, "max_bucket must be at least 2")
-        _check(self.rewrite_terms >= 1, "rewrite_terms must be positive")
-        _check(1 <= self.rewrite_min_shared <= self.rewrite_terms, "rewrite_min_shared must be in [1, rewrite_terms]")
+        _check(0.0 < self.rewrite_threshold < 1.0, "rewrite threshold must be strictly between 0 and 1")
 
 
 @dataclass(frozen=True)
@@ -181,8 +178,6 @@ class VerifyConfig:
         near_jaccard: Shingle Jaccard at or above which a pair is ``near``.
         partial_containment: Share of the smaller article's shingles found in
             the larger one at or above which a pair is ``partial``.
-        min_cosine: TF-IDF cosine every duplicate must reach (guards against
-            shared boilerplate making unrelated short texts look alike).
         rewrite_cosine: TF-IDF cosine at or above which a pair with little
             shared phrasing is a ``rewrite``...
         rewrite_containment: ...provided this share of the smaller article's
@@ -193,16 +188,15 @@ class VerifyConfig:
             smaller text to judge; with fewer, numbers never split a match.
     """
 
-    near_jaccard: float = 0.7
+    near_jaccard: float = 0.8
     partial_containment: float = 0.7
-    min_cosine: float = 0.5
     rewrite_cosine: float = 0.75
     rewrite_containment: float = 0.15
     numbers_agree: float = 0.6
     min_numbers: int = 2
 
     def validate(self) -> None:
-        for name in ("near_jaccard", "partial_containment", "min_cosine", "rewrite_cosine",
+        for name in ("near_jaccard", "partial_containment", "rewrite_cosine",
                      "rewrite_containment", "numbers_agree"):
             value = getattr(self, name)
             _check(0.0 <= value <= 1.0, f"{name.replace('_', ' ')} must be in [0, 1], not {value}")

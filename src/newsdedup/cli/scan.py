@@ -1,0 +1,117 @@
+"""``scan``, ``pairs`` and ``dedup``: the batch detector from the command line."""
+
+from __future__ import annotations
+
+import contextlib
+import shutil
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+
+import typer
+
+from ..io import ReadReport, atomic_writer
+from ..models import Result
+from ..pipeline import Detector
+from ..report import summary_line, write_clusters, write_matches
+from . import _common as c
+
+
+def _detect(paths: list[str], options: c.DetectOptions) -> tuple[Result, float]:
+    report = ReadReport()
+    started = time.perf_counter()
+    with c.progress_bar(options.quiet) as progress:
+        try:
+            result = Detector(options.config, progress).run(options.articles(paths, report))
+        finally:
+            c.print_read_report(report, options.quiet)
+    if not options.quiet:
+        for message in result.warnings:
+            c.warn(message)
+    return result, time.perf_counter() - started
+
+
+@c.detection_options
+def scan(paths: c.Paths, format: c.FormatOpt = c.Format.table, output: c.OutputOpt = "-", *,
+         options: c.DetectOptions) -> None:
+    """Find clusters of copies: each original with its exact, near, partial and rewritten copies.
+
+    Example:
+
+        newsdedup scan seeds/
+
+        newsdedup scan feed.jsonl --format json -o clusters.json --workers 2
+    """
+    result, seconds = _detect(paths, options)
+    with c.output_stream(output) as out:
+        write_clusters(result, format.value, out)
+    if not options.quiet:
+        c.stderr.print(summary_line(result, seconds))
+
+
+@c.detection_options
+def pairs(paths: c.Paths, format: c.FormatOpt = c.Format.table, output: c.OutputOpt = "-", *,
+          options: c.DetectOptions) -> None:
+    """List every confirmed pair with its relation, scores and reason (templated look-alikes included).
+
+    Example:
+
+        newsdedup pairs wires/ --format csv -o pairs.csv
+    """
+    result, seconds = _detect(paths, options)
+    with c.output_stream(output) as out:
+        write_matches(result.matches, format.value, out)
+    if not options.quiet:
+        c.stderr.print(summary_line(result, seconds))
+
+
+@contextlib.contextmanager
+def _rereadable(paths: list[str]) -> Iterator[list[str]]:
+    """Inputs that can be read twice: stdin is first copied to a temporary JSON lines file."""
+    if "-" not in paths:
+        yield paths
+        return
+    with tempfile.TemporaryDirectory(prefix="newsdedup-stdin-") as tmp:
+        copy = f"{tmp}/stdin.jsonl"
+        with open(copy, "w", encoding="utf-8") as handle:
+            shutil.copyfileobj(sys.stdin, handle)
+        yield [copy if p == "-" else p for p in paths]
+
+
+def _write_dedup(paths: list[str], options: c.DetectOptions, result: Result, output: str,
+                 removed: str | None) -> int:
+    duplicate_of = {m.id: (cluster.original, m) for cluster in result.clusters for m in cluster.members}
+    kept = 0
+    with contextlib.ExitStack() as stack:
+        kept_out = stack.enter_context(c.output_stream(output))
+        removed_out = stack.enter_context(atomic_writer(removed)) if removed else None
+        for article in options.articles(paths, ReadReport()):
+            record = article.to_dict()
+            if article.id not in duplicate_of:
+                kept_out.write(c.json_line(record))
+                kept += 1
+            elif removed_out is not None:
+                original, member = duplicate_of[article.id]
+                record.update({"duplicate_of": original, "relation": member.relation.value,
+                               **member.scores.to_dict()})
+                removed_out.write(c.json_line(record))
+    return kept
+
+
+@c.detection_options
+def dedup(paths: c.Paths, output: c.OutputOpt = "-",
+          removed: str = typer.Option(None, "--removed", help="Also write the removed copies here, each with the id "
+                                                              "it duplicates, its relation and scores."),
+          *, options: c.DetectOptions) -> None:
+    """Write one article per cluster (the original) plus every article without copies, as JSON lines.
+
+    Example:
+
+        newsdedup dedup feed.jsonl -o kept.jsonl --removed removed.jsonl
+    """
+    with _rereadable(paths) as inputs:
+        result, seconds = _detect(inputs, options)
+        kept = _write_dedup(inputs, options, result, output, removed)
+    if not options.quiet:
+        c.stderr.print(f"{summary_line(result, seconds)}; kept {kept}, removed {result.duplicates}")

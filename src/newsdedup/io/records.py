@@ -1,0 +1,160 @@
+"""Read articles from record files: JSON, JSON Lines, CSV, and JSON Lines on stdin.
+
+Why line by line: JSONL and CSV can be far larger than memory and may be a
+live stream (``tail -f feed.jsonl | newsdedup ...``), so they are decoded
+and parsed one line or row at a time and each article is yielded as soon as
+it is read. A ``.json`` file is one document and is parsed whole.
+
+Example:
+    >>> import io
+    >>> from newsdedup.io import FieldMap, ReadReport
+    >>> ctx = ReadContext(FieldMap(), False, 1000, ReadReport())
+    >>> [a.id for a in read_stdin(io.StringIO('{"id": "x", "text": "T"}\\n\\n{"text": "U"}\\n'), ctx)]
+    ['x', '<stdin>:3']
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any, TextIO
+
+from ..errors import InputError
+from ..models import Article
+from .fields import article_from_record
+from .report import ReadContext
+from .source import Utf8Decoder, is_binary, open_input, read_text
+
+__all__ = ["STDIN_NAME", "read_csv", "read_json", "read_jsonl", "read_stdin"]
+
+#: How standard input is named in ids and messages.
+STDIN_NAME = "<stdin>"
+
+# Articles are long; the csv module's default 128 kB field limit is not.
+csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
+
+
+def read_json(path: Path, name: str, ctx: ReadContext) -> Iterator[Article]:
+    """Yield the articles of a ``.json`` file: one object, or an array of objects.
+
+    A single object without an id gets the path as id; array items get
+    ``path#index`` (from 0).
+    """
+    text = read_text(path, name, ctx)
+    if text is None:
+        return
+    try:
+        document = json.loads(text)
+    except json.JSONDecodeError as error:
+        ctx.bad(f"invalid JSON: {error.msg} (column {error.colno})", name, error.lineno)
+        return
+    if isinstance(document, dict):
+        yield from _articles([(name, document)], ctx)
+    elif isinstance(document, list):
+        yield from _articles(((f"{name}#{index}", item) for index, item in enumerate(document)), ctx)
+    else:
+        ctx.bad("expected a JSON object or an array of objects", name)
+
+
+def read_jsonl(path: Path, name: str, ctx: ReadContext) -> Iterator[Article]:
+    """Yield the articles of a JSON Lines file, one object per line (blank lines ignored)."""
+    with open_input(path, name) as handle:
+        if is_binary(handle):
+            ctx.skip("binary file, skipped", name)
+            return
+        lines = Utf8Decoder(ctx, name).lines(handle)
+        yield from _jsonl(enumerate(lines, start=1), name, ctx)
+
+
+def read_stdin(stream: TextIO, ctx: ReadContext) -> Iterator[Article]:
+    """Yield articles from JSON Lines on ``stream`` as each line arrives.
+
+    Lines are read with ``readline`` so nothing waits for the end of the
+    stream; ids default to ``<stdin>:line``.
+    """
+    yield from _jsonl(_stream_lines(stream), STDIN_NAME, ctx)
+
+
+def _stream_lines(stream: TextIO) -> Iterator[tuple[int, str]]:
+    # readline, not iteration or read(): return each line as soon as it is complete.
+    for number, line in enumerate(iter(stream.readline, ""), start=1):
+        yield number, line.lstrip("\ufeff") if number == 1 else line
+
+
+def read_csv(path: Path, name: str, ctx: ReadContext) -> Iterator[Article]:
+    """Yield the articles of a CSV file with a header row (quoted newlines allowed).
+
+    Each row's origin is ``path:line`` with the line where the row starts.
+    """
+    with open_input(path, name) as handle:
+        if is_binary(handle):
+            ctx.skip("binary file, skipped", name)
+            return
+        reader = csv.reader(Utf8Decoder(ctx, name).lines(handle))
+        header = _csv_header(reader, name, ctx)
+        if header is not None:
+            yield from _articles(_csv_records(reader, header, name, ctx), ctx)
+
+
+def _jsonl(lines: Iterable[tuple[int, str]], name: str, ctx: ReadContext) -> Iterator[Article]:
+    seen_content = False
+    for number, line in lines:
+        if not line.strip():
+            continue
+        seen_content = True
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as error:
+            ctx.bad(f"invalid JSON: {error.msg} (column {error.colno})", name, number)
+            continue
+        yield from _articles([(f"{name}:{number}", record)], ctx)
+    if not seen_content:
+        ctx.skip("empty file, skipped", name)
+
+
+def _articles(records: Iterable[tuple[str, Any]], ctx: ReadContext) -> Iterator[Article]:
+    for origin, record in records:
+        try:
+            article = article_from_record(record, ctx.fields, origin)
+        except InputError as error:
+            ctx.bad_error(error)
+            continue
+        yield article
+
+
+def _csv_header(reader: Any, name: str, ctx: ReadContext) -> list[str] | None:
+    try:
+        header = next(reader, None)
+        while header is not None and not any(cell.strip() for cell in header):
+            header = next(reader, None)
+    except csv.Error as error:
+        ctx.bad(f"invalid CSV: {error}", name, reader.line_num)
+        return None
+    if header is None:
+        ctx.skip("empty file, skipped", name)
+        return None
+    if ctx.fields.text not in header:
+        ctx.bad(f"CSV header has no {ctx.fields.text!r} column", name, reader.line_num)
+        return None
+    return header
+
+
+def _csv_records(reader: Any, header: list[str], name: str, ctx: ReadContext) -> Iterator[tuple[str, Any]]:
+    while True:
+        start = reader.line_num + 1
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as error:
+            ctx.bad(f"invalid CSV: {error}", name, start)
+            continue
+        if not any(cell.strip() for cell in row):
+            continue
+        if len(row) > len(header):
+            ctx.bad(f"row has {len(row)} fields but the header has {len(header)}", name, start)
+            continue
+        yield f"{name}:{start}", dict(zip(header, row))

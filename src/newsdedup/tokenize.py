@@ -59,7 +59,7 @@ _NO_SPACE_SCRIPTS = (
 )
 _FOLDED_MARKS = (
     (0x0300, 0x036F), (0x1AB0, 0x1AFF), (0x1DC0, 0x1DFF), (0x20D0, 0x20FF), (0xFE20, 0xFE2F),
-    (0x064B, 0x065F), (0x0670, 0x0670), (0x0640, 0x0640),  # Arabic short vowels, tatweel
+    (0x064B, 0x0652), (0x0670, 0x0670), (0x0640, 0x0640),  # Arabic short vowels, tatweel
 )
 _INVISIBLE = (0x00AD, 0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF)
 _TABLE_SIZE = 0x30000
@@ -148,7 +148,8 @@ class TokenBatch:
         if len(self.starts) != len(self.hashes):
             raise ValueError("tokenize(..., spans=True) is needed to get the words back")
         lo, hi = self.offsets[i], self.offsets[i + 1]
-        return [self.data[s:e].decode("utf-8", "replace") for s, e in zip(self.starts[lo:hi], self.ends[lo:hi])]
+        return [unicodedata.normalize("NFC", self.data[s:e].decode("utf-8", "replace"))
+                for s, e in zip(self.starts[lo:hi], self.ends[lo:hi])]
 
 
 def tokenize(texts: list[str], *, char_mode: bool = False, fold_accents: bool = True,

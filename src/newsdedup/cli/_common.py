@@ -242,7 +242,7 @@ def detection_options(command: F) -> F:
     individual options (their help lives here, once) and the command gets
     them parsed into one object.
     """
-    signature = inspect.signature(command)
+    signature = inspect.signature(command, eval_str=True)
     own = [p for name, p in signature.parameters.items() if name != "options"]
     shared = [inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=default, annotation=annotation)
               for name, annotation, default in _SHARED_OPTIONS]

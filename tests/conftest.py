@@ -1,0 +1,57 @@
+"""Shared fixtures: the seed articles, real corpora (when present), republished copies."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from newsdedup.models import Article
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT / "seeds"
+SHARED_DATA = Path(os.environ.get("NEWSDEDUP_DATA", ROOT.parent / "shared" / "data"))
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+@pytest.fixture(scope="session")
+def seed_paths() -> list[Path]:
+    paths = sorted(SEEDS.glob("*.txt"))
+    assert len(paths) == 5, "the five seed articles must be in seeds/"
+    return paths
+
+
+@pytest.fixture(scope="session")
+def seed_articles(seed_paths) -> list[Article]:
+    return [Article(p.name, p.read_text(encoding="utf-8")) for p in seed_paths]
+
+
+def republish(text: str, *, headline: str, byline: str, keep_paragraphs: int | None = None,
+              footer: str = "Source link") -> str:
+    """What an outlet does to a dispatch: new headline, byline, trimmed end, footer.
+
+    The original's first line (its headline) is replaced; ``keep_paragraphs``
+    body paragraphs are kept (all when None).
+    """
+    paragraphs = [p for p in text.split("\n\n") if p.strip()]
+    body = paragraphs[1:]
+    if keep_paragraphs is not None:
+        body = body[:keep_paragraphs]
+    return "\n\n".join([headline, byline, *body, footer])
+
+
+@pytest.fixture(scope="session")
+def reuters_dir() -> Path:
+    path = SHARED_DATA / "reuters21578"
+    if not (path / "reut2-000.sgm").exists():
+        pytest.skip(f"Reuters-21578 corpus not found at {path} (set NEWSDEDUP_DATA)")
+    return path
+
+
+@pytest.fixture(scope="session")
+def bbc_dir() -> Path:
+    path = SHARED_DATA / "bbc"
+    if not (path / "business").is_dir():
+        pytest.skip(f"BBC News corpus not found at {path} (set NEWSDEDUP_DATA)")
+    return path

@@ -1,0 +1,59 @@
+"""LSH banding finds exactly the pairs that agree on a whole band."""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+from datasketch import MinHashLSH
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from newsdedup.candidates import candidate_pairs, lsh_params, merge_pairs
+
+
+def brute_force(sigs: np.ndarray, bands: int, rows: int) -> set[tuple[int, int]]:
+    out = set()
+    for a, b in itertools.combinations(range(len(sigs)), 2):
+        if any(np.array_equal(sigs[a, i * rows:(i + 1) * rows], sigs[b, i * rows:(i + 1) * rows])
+               for i in range(bands)):
+            out.add((a, b))
+    return out
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(2, 40), st.integers(1, 4), st.integers(1, 3), st.integers(0, 2**31))
+def test_banding_equals_brute_force(n, bands, rows, seed):
+    rng = np.random.default_rng(seed)
+    sigs = rng.integers(0, 3, size=(n, bands * rows), dtype=np.uint32)  # few values: many collisions
+    a, b = candidate_pairs(sigs, bands, rows, max_bucket=1000)
+    assert set(zip(a.tolist(), b.tolist())) == brute_force(sigs, bands, rows)
+    assert np.all(a < b)
+
+
+def test_big_buckets_stay_connected_without_all_pairs():
+    sigs = np.zeros((200, 4), np.uint32)  # 200 identical signatures: one bucket
+    a, b = candidate_pairs(sigs, bands=1, rows=4, max_bucket=10)
+    assert len(a) < 200 * 199 // 2
+    reached = {0}
+    edges = list(zip(a.tolist(), b.tolist()))
+    for _ in range(200):
+        reached |= {y for x, y in edges if x in reached} | {x for x, y in edges if y in reached}
+    assert reached == set(range(200))
+
+
+def test_ids_map_rows_back():
+    sigs = np.array([[1, 1], [1, 1], [2, 2]], np.uint32)
+    a, b = candidate_pairs(sigs, 1, 2, ids=np.array([10, 5, 7]))
+    assert list(zip(a.tolist(), b.tolist())) == [(5, 10)]
+
+
+def test_params_are_datasketchs():
+    for threshold in (0.3, 0.5, 0.8):
+        lsh = MinHashLSH(threshold=threshold, num_perm=128)
+        assert lsh_params(threshold, 128) == (lsh.b, lsh.r)
+
+
+def test_merge_pairs_deduplicates():
+    a, b = merge_pairs((np.array([1, 2]), np.array([3, 4])), (np.array([3]), np.array([1])))
+    assert list(zip(a.tolist(), b.tolist())) == [(1, 3), (2, 4)]

@@ -137,6 +137,12 @@ def test_csv_missing_id_uses_the_row_start_line(tmp_path):
     assert [a.id for a in read_articles([path])] == [f"{path}:2", f"{path}:5"]
 
 
+def test_csv_header_names_are_trimmed(tmp_path):
+    path = write(tmp_path / "a.csv", "id , text ,title\n1,Body,T\n")
+    [article] = read_articles([path])
+    assert (article.id, article.text, article.title) == ("1", "Body", "T")
+
+
 def test_csv_crlf_line_endings(tmp_path):
     path = tmp_path / "a.csv"
     path.write_bytes(b'id,text\r\n1,"a\r\nb"\r\n2,c\r\n')

@@ -77,17 +77,16 @@ def read_articles(
     Raises:
         InputError: A path is missing or unreadable, or (without
             ``skip_bad``) a record is malformed or an id repeats.
-        NoArticlesError: Iteration ended without a single article.
+        NoArticlesError: Iteration ended without a single article (raised
+            at once when ``paths`` is empty).
         ConfigError: ``max_article_bytes`` is not positive.
-        NoArticlesError: ``paths`` is empty (raised at once).
 
     Example:
         >>> import io
         >>> next(read_articles(["-"], stdin=io.StringIO('{"text": "Hi"}'))).id
         '<stdin>:1'
     """
-    if isinstance(paths, (str, os.PathLike)):
-        paths = [paths]
+    paths = [paths] if isinstance(paths, (str, os.PathLike)) else list(paths)
     if not paths:
         raise NoArticlesError("no input paths given")
     if max_article_bytes < 1:

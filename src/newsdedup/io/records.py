@@ -114,7 +114,7 @@ def _jsonl(lines: Iterable[tuple[int, str]], name: str, ctx: ReadContext) -> Ite
         seen_content = True
         record = _parse_json(line, name, number, ctx)
         if record is not _INVALID:
-                yield from _articles([(f"{name}:{number}", record)], ctx)
+            yield from _articles([(f"{name}:{number}", record)], ctx)
     if not seen_content:
         ctx.skip("empty file, skipped", name)
 
@@ -152,6 +152,7 @@ def _csv_header(reader: Any, name: str, ctx: ReadContext) -> list[str] | None:
     if header is None:
         ctx.skip("empty file, skipped", name)
         return None
+    header = [cell.strip() for cell in header]
     if ctx.fields.text not in header:
         ctx.bad(f"CSV header has no {ctx.fields.text!r} column", name, reader.line_num)
         return None

@@ -137,6 +137,12 @@ def test_csv_missing_id_uses_the_row_start_line(tmp_path):
     assert [a.id for a in read_articles([path])] == [f"{path}:2", f"{path}:5"]
 
 
+def test_csv_header_names_are_trimmed(tmp_path):
+    path = write(tmp_path / "a.csv", "id , text ,title\n1,Body,T\n")
+    [article] = read_articles([path])
+    assert (article.id, article.text, article.title) == ("1", "Body", "T")
+
+
 def test_csv_crlf_line_endings(tmp_path):
     path = tmp_path / "a.csv"
     path.write_bytes(b'id,text\r\n1,"a\r\nb"\r\n2,c\r\n')
@@ -231,3 +237,56 @@ def test_stdin_mixed_with_files(tmp_path):
 def test_stdin_only_once():
     with pytest.raises(InputError, match="can be read only once"):
         read_articles(["-", "-"], stdin=io.StringIO(""))
+
+
+def test_binary_backed_stdin_with_invalid_utf8_and_bom():
+    raw = b'\xef\xbb\xbf{"id": "a", "text": "ok"}\n{"id": "b", "text": "caf\xe9"}\n'
+    stream = io.TextIOWrapper(io.BytesIO(raw), encoding="utf-8")  # strict, like sys.stdin
+    report = ReadReport()
+    articles = list(read_articles(["-"], stdin=stream, report=report))
+    assert [(a.id, a.text) for a in articles] == [("a", "ok"), ("b", "caf\ufffd")]
+    assert report.warnings == ["<stdin>:2: invalid UTF-8, decoded with replacement characters"]
+
+
+@pytest.mark.parametrize("name", ["deep.json", "deep.jsonl"])
+def test_absurdly_nested_json_is_a_clean_error(tmp_path, name):
+    path = write(tmp_path / name, "[" * 200_000 + "]" * 200_000 + "\n")
+    with pytest.raises(InputError, match="invalid JSON: nested too deeply"):
+        list(read_articles([path]))
+
+
+def test_no_paths_at_all():
+    from newsdedup.errors import NoArticlesError
+
+    with pytest.raises(NoArticlesError, match="no input paths given"):
+        read_articles([])
+
+
+def test_real_stdin_pipe_streams_line_by_line():
+    """Like ``tail -f feed.jsonl | newsdedup ...``: an article comes out while stdin is still open."""
+    import os
+    import queue
+    import subprocess
+    import sys
+    import threading
+
+    code = ("import sys\nfrom newsdedup.io import read_articles\n"
+            "for a in read_articles(['-']):\n    print(a.id, flush=True)\n")
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(sys.path))
+    child = subprocess.Popen([sys.executable, "-c", code], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                             env=env, text=True)
+    output: queue.Queue[str] = queue.Queue()
+    threading.Thread(target=lambda: [output.put(line) for line in child.stdout], daemon=True).start()
+    try:
+        child.stdin.write('{"id": "first", "text": "T"}\n')
+        child.stdin.flush()
+        # The timeout only guards against a hang if stdin were read to the end first.
+        assert output.get(timeout=30) == "first\n"
+        child.stdin.write('{"id": "second", "text": "U"}\n')
+        child.stdin.close()
+        assert output.get(timeout=30) == "second\n"
+        assert child.wait(timeout=30) == 0
+    finally:
+        if child.poll() is None:
+            child.kill()
+            child.wait()

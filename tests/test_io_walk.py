@@ -96,3 +96,20 @@ def test_mixed_folder_reads_every_format(tmp_path):
     articles = list(read_articles([tree]))
     assert [a.id for a in articles] == [str(tree / "a.txt"), "b", "c", str(tree / "d.html"), "e", "f"]
     assert [a.text for a in articles] == ["A", "B", "C", "D", "E", "F"]
+
+
+def test_unlistable_folder_is_an_input_error(tmp_path, monkeypatch):
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    (locked / "a.txt").write_text("A", encoding="utf-8")
+    real_scandir = os.scandir
+
+    def deny(path):
+        if str(path) == str(locked):
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_scandir(path)
+
+    monkeypatch.setattr(os, "scandir", deny)
+    with pytest.raises(InputError) as caught:
+        list(iter_input_files([tmp_path]))
+    assert str(caught.value) == f"{locked}: permission denied"

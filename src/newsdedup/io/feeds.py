@@ -52,7 +52,11 @@ def articles_from_feed(raw: bytes, name: str, ctx: ReadContext) -> Iterator[Arti
     import feedparser  # lazy: only feeds need it
 
     # A stream, never bytes or str: feedparser would try those as a file name or URL.
-    parsed = feedparser.parse(io.BytesIO(raw))
+    try:
+        parsed = feedparser.parse(io.BytesIO(raw))
+    except Exception as error:  # noqa: BLE001 - untrusted input must not crash a run
+        ctx.bad(f"not a readable RSS or Atom feed ({type(error).__name__})", name)
+        return
     problem = _bozo_reason(parsed)
     if not parsed.entries:
         ctx.bad(f"not a readable RSS or Atom feed ({problem})" if problem else "feed has no entries", name)

@@ -77,7 +77,8 @@ def read_articles(
     Raises:
         InputError: A path is missing or unreadable, or (without
             ``skip_bad``) a record is malformed or an id repeats.
-        NoArticlesError: Iteration ended without a single article.
+        NoArticlesError: Iteration ended without a single article (raised
+            at once when ``paths`` is empty).
         ConfigError: ``max_article_bytes`` is not positive.
 
     Example:
@@ -85,8 +86,9 @@ def read_articles(
         >>> next(read_articles(["-"], stdin=io.StringIO('{"text": "Hi"}'))).id
         '<stdin>:1'
     """
-    if isinstance(paths, (str, os.PathLike)):
-        paths = [paths]
+    paths = [paths] if isinstance(paths, (str, os.PathLike)) else list(paths)
+    if not paths:
+        raise NoArticlesError("no input paths given")
     if max_article_bytes < 1:
         raise ConfigError("max_article_bytes must be positive")
     if sum(1 for p in paths if str(p) == "-") > 1:
@@ -145,8 +147,6 @@ def _repeated(article: Article, first_seen: dict[str, str], ctx: ReadContext) ->
 
 def _describe(paths: Sequence[str | os.PathLike[str]]) -> str:
     names = [STDIN_NAME if str(p) == "-" else str(p) for p in paths]
-    if not names:
-        return "the given inputs (none)"
     if len(names) > 3:
         return f"{', '.join(names[:3])} and {len(names) - 3} more"
     return ", ".join(names)

@@ -33,6 +33,8 @@ __all__ = ["STDIN_NAME", "read_csv", "read_json", "read_jsonl", "read_stdin"]
 #: How standard input is named in ids and messages.
 STDIN_NAME = "<stdin>"
 
+_INVALID = object()
+
 # Articles are long; the csv module's default 128 kB field limit is not.
 csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
 
@@ -46,10 +48,8 @@ def read_json(path: Path, name: str, ctx: ReadContext) -> Iterator[Article]:
     text = read_text(path, name, ctx)
     if text is None:
         return
-    try:
-        document = json.loads(text)
-    except json.JSONDecodeError as error:
-        ctx.bad(f"invalid JSON: {error.msg} (column {error.colno})", name, error.lineno)
+    document = _parse_json(text, name, None, ctx)
+    if document is _INVALID:
         return
     if isinstance(document, dict):
         yield from _articles([(name, document)], ctx)
@@ -73,14 +73,21 @@ def read_stdin(stream: TextIO, ctx: ReadContext) -> Iterator[Article]:
     """Yield articles from JSON Lines on ``stream`` as each line arrives.
 
     Lines are read with ``readline`` so nothing waits for the end of the
-    stream; ids default to ``<stdin>:line``.
+    stream; ids default to ``<stdin>:line``. When the stream has a binary
+    ``buffer`` (``sys.stdin`` does), bytes are decoded here, so invalid
+    UTF-8 is a warning rather than a crash.
     """
-    yield from _jsonl(_stream_lines(stream), STDIN_NAME, ctx)
+    binary = getattr(stream, "buffer", None)
+    if binary is not None and hasattr(binary, "readline"):
+        lines: Iterator[str] = Utf8Decoder(ctx, STDIN_NAME).lines(binary)
+    else:
+        lines = iter(stream.readline, "")
+    yield from _jsonl(_numbered(lines), STDIN_NAME, ctx)
 
 
-def _stream_lines(stream: TextIO) -> Iterator[tuple[int, str]]:
-    # readline, not iteration or read(): return each line as soon as it is complete.
-    for number, line in enumerate(iter(stream.readline, ""), start=1):
+def _numbered(lines: Iterator[str]) -> Iterator[tuple[int, str]]:
+    # Fed by readline, never read(): each line is handled as soon as it is complete.
+    for number, line in enumerate(lines, start=1):
         yield number, line.lstrip("\ufeff") if number == 1 else line
 
 
@@ -105,14 +112,23 @@ def _jsonl(lines: Iterable[tuple[int, str]], name: str, ctx: ReadContext) -> Ite
         if not line.strip():
             continue
         seen_content = True
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as error:
-            ctx.bad(f"invalid JSON: {error.msg} (column {error.colno})", name, number)
-            continue
-        yield from _articles([(f"{name}:{number}", record)], ctx)
+        record = _parse_json(line, name, number, ctx)
+        if record is not _INVALID:
+            yield from _articles([(f"{name}:{number}", record)], ctx)
     if not seen_content:
         ctx.skip("empty file, skipped", name)
+
+
+def _parse_json(text: str, name: str, line: int | None, ctx: ReadContext) -> Any:
+    """The decoded JSON value, or ``_INVALID`` after reporting why it is not JSON."""
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as error:
+        where = line if line is not None else error.lineno
+        ctx.bad(f"invalid JSON: {error.msg} (column {error.colno})", name, where)
+    except RecursionError:
+        ctx.bad("invalid JSON: nested too deeply", name, line)
+    return _INVALID
 
 
 def _articles(records: Iterable[tuple[str, Any]], ctx: ReadContext) -> Iterator[Article]:
@@ -136,6 +152,7 @@ def _csv_header(reader: Any, name: str, ctx: ReadContext) -> list[str] | None:
     if header is None:
         ctx.skip("empty file, skipped", name)
         return None
+    header = [cell.strip() for cell in header]
     if ctx.fields.text not in header:
         ctx.bad(f"CSV header has no {ctx.fields.text!r} column", name, reader.line_num)
         return None

@@ -88,8 +88,8 @@ class Utf8Decoder:
             return raw.decode("utf-8-sig", errors="replace")
 
     def lines(self, handle: BinaryIO) -> Iterator[str]:
-        """Yield the decoded lines of ``handle``, line endings kept."""
-        for number, raw in enumerate(handle, start=1):
+        """Yield the decoded lines of ``handle`` as each is complete, line endings kept."""
+        for number, raw in enumerate(iter(handle.readline, b""), start=1):
             yield self.decode(raw, number)
 
 

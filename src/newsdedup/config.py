@@ -182,25 +182,31 @@ class VerifyConfig:
             shared phrasing is a ``rewrite``...
         rewrite_containment: ...provided this share of the smaller article's
             3-word phrases also appears in the other.
-        numbers_agree: Agreement of figures and dates below which a textual
-            match is a ``template`` (different news in the same wording).
-        min_numbers: The number guard needs at least this many figures in the
-            smaller text to judge; with fewer, numbers never split a match.
+        template_figures: A match where at least this share of the shorter
+            text matches only when figures are ignored is a ``template``:
+            the same report with new numbers (a daily market report, a
+            weekly crop review), not a copy.
+        template_figures_dated: The same, lower bar for two articles published
+            at least ``resend_hours`` apart: a wire service re-sends or
+            corrects a dispatch within hours, and repeats a template on
+            another day.
+        resend_hours: See ``template_figures_dated``.
     """
 
     near_jaccard: float = 0.8
     partial_containment: float = 0.7
     rewrite_cosine: float = 0.75
     rewrite_containment: float = 0.15
-    numbers_agree: float = 0.6
-    min_numbers: int = 2
+    template_figures: float = 0.2
+    template_figures_dated: float = 0.05
+    resend_hours: float = 24.0
 
     def validate(self) -> None:
-        for name in ("near_jaccard", "partial_containment", "rewrite_cosine",
-                     "rewrite_containment", "numbers_agree"):
+        for name in ("near_jaccard", "partial_containment", "rewrite_cosine", "rewrite_containment",
+                     "template_figures", "template_figures_dated"):
             value = getattr(self, name)
             _check(0.0 <= value <= 1.0, f"{name.replace('_', ' ')} must be in [0, 1], not {value}")
-        _check(self.min_numbers >= 1, "min_numbers must be positive")
+        _check(self.resend_hours >= 0, "resend_hours must not be negative")
 
 
 @dataclass(frozen=True)

@@ -110,9 +110,9 @@ class Scores:
         jaccard: Exact Jaccard similarity of the two shingle sets.
         containment: Share of the *smaller* shingle set found in the larger one.
         cosine: TF-IDF cosine of the two texts (IDF fitted on the corpus).
-        numbers: Agreement of the figures and dates the two texts mention
-            (share of the smaller set of numbers found in the other; 1.0 when
-            either has none).
+        numbers: How well figures and dates agree: 1 minus the share of the
+            shorter text that matches the other only once figures are
+            ignored (1.0 when no figure differs).
     """
 
     jaccard: float

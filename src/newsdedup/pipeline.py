@@ -121,7 +121,7 @@ class Detector:
             a, b = left[lo:lo + VERIFY_CHUNK], right[lo:lo + VERIFY_CHUNK]
             docs, local = np.unique(np.concatenate([a, b]), return_inverse=True)
             tokens, flags, offsets = corpus.spool.take(docs)
-            scores = verifier.score(tokens, flags, offsets, local[:len(a)], local[len(a):])
+            scores = verifier.score(tokens, flags, offsets, local[:len(a)], local[len(a):], corpus.published[docs])
             verified.add(a, b, verifier.relations(scores), scores)
             if self.progress:
                 self.progress("verify", len(a))

@@ -7,10 +7,12 @@ MinHash only proposes; every candidate is checked on exact measures:
   (trimmed, expanded or quoted republication);
 * **TF-IDF cosine** plus a share of common 3-word phrases → ``rewrite``
   (the same dispatch reworded: same vocabulary, some phrasing kept);
-* the **number guard**: when two texts match but most of the figures and
-  dates in the smaller one are absent from the other, they are a ``template``
-  (a daily market report, a weekly crop review): different news in the same
-  words, never merged.
+* the **figure guard**: when a good part of the shorter text matches only
+  once figures are ignored, the two are a ``template`` (a daily market
+  report, a weekly crop review): different news in the same words, never
+  merged. A lower bar applies to articles published a day or more apart,
+  since re-sends and corrections come within hours and templates on other
+  days.
 
 All scores for a chunk of pairs are computed with array operations.
 
@@ -24,8 +26,13 @@ Example:
     >>> stats = CorpusStats(n_features=1 << 10); stats.add(batch.hashes, batch.offsets)
     >>> v = Verifier(DetectorConfig(), stats.model())
     >>> scores = v.score(batch.hashes, batch.flags, batch.offsets, np.array([0]), np.array([1]))
-    >>> RELATION_NAMES[v.relations(scores)[0]]
-    'template'
+    >>> RELATION_NAMES[v.relations(scores)[0]], round(float(scores.numbers[0]), 2)
+    ('template', 0.3)
+
+    By hand: 14 tokens make 10 shingles of 5 words; the figures at positions
+    7, 10 and 13 differ, so only the 3 shingles before position 7 are shared
+    (containment 0.3), while all 10 match once figures are masked: 70% of
+    the text differs only in figures, and ``numbers`` is 1 - 0.7.
 """
 
 from __future__ import annotations
@@ -37,7 +44,7 @@ import numpy as np
 from . import _kernels as K
 from .config import DetectorConfig
 from .models import Relation, Scores
-from .shingle import shingle_sets, sorted_sets
+from .shingle import shingle_sets
 from .tfidf import TfidfModel, cosine_pairs
 
 __all__ = ["NONE", "PairScores", "RELATION_CODES", "RELATION_NAMES", "Verifier", "explain_reason"]
@@ -61,8 +68,8 @@ class PairScores:
     containment: np.ndarray
     cosine: np.ndarray
     phrases: np.ndarray  # share of the smaller text's 3-word phrases in the other
-    numbers: np.ndarray  # share of the smaller set of figures found in the other
-    n_numbers: np.ndarray  # size of the smaller set of figures
+    numbers: np.ndarray  # 1 - share of the shorter text that matches only when figures are ignored
+    apart: np.ndarray  # both published, at least resend_hours apart
     n_shingles: np.ndarray  # size of the smaller shingle set
     exact: np.ndarray  # identical token sequences
 
@@ -83,14 +90,20 @@ def _set_overlap(values: np.ndarray, offsets: np.ndarray, left: np.ndarray, righ
     return inter, sizes[left], sizes[right]
 
 
-def _number_sets(tokens: np.ndarray, flags: np.ndarray, offsets: np.ndarray):
-    is_number = (flags & K.FLAG_NUMBER).astype(bool)
-    counts = np.add.reduceat(is_number.astype(np.int64), offsets[:-1]) if len(tokens) else \
-        np.zeros(len(offsets) - 1, np.int64)
-    counts[np.diff(offsets) == 0] = 0
-    number_offsets = np.zeros(len(offsets), np.int64)
-    np.cumsum(counts, out=number_offsets[1:])
-    return sorted_sets(tokens[is_number], number_offsets)
+def _figures_masked(tokens: np.ndarray, flags: np.ndarray) -> np.ndarray:
+    """Tokens with every figure replaced by one placeholder, to see what differs only by numbers."""
+    return np.where((flags & K.FLAG_NUMBER).astype(bool), FIGURE_PLACEHOLDER, tokens).astype(np.uint32)
+
+
+#: The token every figure becomes in :func:`_figures_masked`.
+FIGURE_PLACEHOLDER = np.uint32(0x2F1C0DE5)
+
+
+def _published_apart(published: np.ndarray | None, left: np.ndarray, right: np.ndarray, hours: float) -> np.ndarray:
+    if published is None:
+        return np.zeros(len(left), bool)
+    gap = np.abs(published[left] - published[right])
+    return np.nan_to_num(gap, nan=-1.0) >= hours * 3600.0
 
 
 class Verifier:
@@ -113,8 +126,12 @@ class Verifier:
         return tokens, offsets
 
     def score(self, tokens: np.ndarray, flags: np.ndarray, offsets: np.ndarray,
-              left: np.ndarray, right: np.ndarray) -> PairScores:
-        """Scores of pairs (``left[i]``, ``right[i]``) of documents given in CSR layout."""
+              left: np.ndarray, right: np.ndarray, published: np.ndarray | None = None) -> PairScores:
+        """Scores of pairs (``left[i]``, ``right[i]``) of documents given in CSR layout.
+
+        ``published`` (POSIX seconds, NaN unknown) per document enables the
+        lower template bar for articles published days apart.
+        """
         k = self.config.shingle.size
         values, set_offsets = shingle_sets(tokens, offsets, k)
         inter, size_l, size_r = _set_overlap(values, set_offsets, left, right)
@@ -128,14 +145,15 @@ class Verifier:
             p_values, p_offsets = shingle_sets(tokens, offsets, PHRASE_SIZE)
             p_inter, p_l, p_r = _set_overlap(p_values, p_offsets, left, right)
             phrases = p_inter / np.maximum(np.minimum(p_l, p_r), 1)
-        n_values, n_offsets = _number_sets(tokens, flags, offsets)
-        n_inter, n_l, n_r = _set_overlap(n_values, n_offsets, left, right)
-        n_min = np.minimum(n_l, n_r)
-        numbers = np.where(n_min > 0, n_inter / np.maximum(n_min, 1), 1.0)
+        m_values, m_offsets = shingle_sets(_figures_masked(tokens, flags), offsets, k)
+        m_inter, m_l, m_r = _set_overlap(m_values, m_offsets, left, right)
+        masked = m_inter / np.maximum(np.minimum(m_l, m_r), 1)
+        numbers = 1.0 - np.clip(masked - containment, 0.0, 1.0)
+        apart = _published_apart(published, left, right, self.config.verify.resend_hours)
         rows = self.tfidf.vectors(*self._terms(tokens, offsets))
         cosine = cosine_pairs(rows, left, right)
         exact = _same_sequences(tokens, offsets, left, right)
-        return PairScores(jaccard, containment, cosine, phrases, numbers, n_min, smaller, exact)
+        return PairScores(jaccard, containment, cosine, phrases, numbers, apart, smaller, exact)
 
     def relations(self, s: PairScores) -> np.ndarray:
         """Relation code of every scored pair (``NONE`` when not a match)."""
@@ -146,7 +164,9 @@ class Verifier:
         if self.char_mode or not self.config.lsh.rewrite_pass:
             rewrite[:] = False
         matched = near | partial | rewrite
-        template = matched & ~s.exact & (s.n_numbers >= v.min_numbers) & (s.numbers < v.numbers_agree)
+        figures_only = 1.0 - s.numbers
+        bar = np.where(s.apart, v.template_figures_dated, v.template_figures)
+        template = matched & ~s.exact & (figures_only > 0) & (figures_only >= bar)
         codes = np.zeros(len(s), np.int8)
         codes[rewrite] = RELATION_CODES[Relation.REWRITE]
         codes[partial] = RELATION_CODES[Relation.PARTIAL]
@@ -180,8 +200,9 @@ def explain_reason(code: int, s: PairScores, i: int, config: DetectorConfig) -> 
     if rel is Relation.EXACT:
         return "identical after normalisation"
     if rel is Relation.TEMPLATE:
-        return (f"same wording (jaccard {s.jaccard[i]:.2f}, containment {s.containment[i]:.2f}) but only "
-                f"{s.numbers[i]:.0%} of the figures and dates agree (< {v.numbers_agree:.0%}): different news")
+        apart = " in articles published a day or more apart" if s.apart[i] else ""
+        return (f"same wording but {1 - s.numbers[i]:.0%} of the shorter text differs only in figures and "
+                f"dates{apart}: a recurring report with new numbers, different news")
     if rel is Relation.NEAR:
         return f"shingle jaccard {s.jaccard[i]:.2f} >= {v.near_jaccard:.2f}"
     if rel is Relation.PARTIAL:

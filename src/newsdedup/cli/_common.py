@@ -105,9 +105,10 @@ PartialOpt = Annotated[float, typer.Option("--partial", help="Share of the short
                                            rich_help_panel="Detection")]
 RewriteOpt = Annotated[float, typer.Option("--rewrite-cosine", help="TF-IDF cosine from which a reworded pair is "
                                                                     "'rewrite'.", rich_help_panel="Detection")]
-NumbersOpt = Annotated[float, typer.Option("--numbers-agree", help="Share of figures and dates that must agree; "
-                                                                   "below it a match is a 'template'.",
-                                           rich_help_panel="Detection")]
+TemplateOpt = Annotated[float, typer.Option("--template-figures", help="Share of the shorter text that may differ "
+                                                                      "only in figures before a match counts as a "
+                                                                      "'template' (same report, new numbers).",
+                                            rich_help_panel="Detection")]
 NoRewrite = Annotated[bool, typer.Option("--no-rewrites", help="Skip the search for reworded copies.",
                                          rich_help_panel="Detection")]
 ShingleOpt = Annotated[ShingleKind, typer.Option("--shingle", help="Shingle on words, or on characters.",
@@ -122,7 +123,7 @@ Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar, sum
 
 
 def detector_config(*, threshold: float | None = None, near: float | None = None, partial: float | None = None,
-                    rewrite_cosine: float | None = None, numbers_agree: float | None = None,
+                    rewrite_cosine: float | None = None, template_figures: float | None = None,
                     no_rewrites: bool = False, shingle: ShingleKind | None = None, shingle_size: int | None = None,
                     num_perm: int | None = None, seed: int | None = None, workers: int | None = None
                     ) -> DetectorConfig:
@@ -133,7 +134,7 @@ def detector_config(*, threshold: float | None = None, near: float | None = None
         size = 7
     return DetectorConfig.from_options(
         threshold=threshold, near_jaccard=near, partial_containment=partial, rewrite_cosine=rewrite_cosine,
-        numbers_agree=numbers_agree, rewrite_pass=False if no_rewrites else None, shingle_kind=kind,
+        template_figures=template_figures, rewrite_pass=False if no_rewrites else None, shingle_kind=kind,
         shingle_size=size, num_perm=num_perm, seed=seed, workers=workers)
 
 
@@ -211,18 +212,24 @@ class DetectOptions:
         return articles_from(paths, self.fields, self.skip_bad, self.max_article_mb, report)
 
 
-_SHARED_OPTIONS: list[tuple[str, Any, Any]] = [
-    ("threshold", Threshold, 0.3),
-    ("near", NearOpt, 0.8),
-    ("partial", PartialOpt, 0.7),
-    ("rewrite_cosine", RewriteOpt, 0.75),
-    ("numbers_agree", NumbersOpt, 0.5),
-    ("no_rewrites", NoRewrite, False),
-    ("shingle", ShingleOpt, ShingleKind.word),
+DEFAULTS = DetectorConfig()
+
+#: Options that change what counts as a match (``compare`` takes these too).
+MATCH_OPTIONS: list[tuple[str, Any, Any]] = [
+    ("near", NearOpt, DEFAULTS.verify.near_jaccard),
+    ("partial", PartialOpt, DEFAULTS.verify.partial_containment),
+    ("rewrite_cosine", RewriteOpt, DEFAULTS.verify.rewrite_cosine),
+    ("template_figures", TemplateOpt, DEFAULTS.verify.template_figures),
+    ("shingle", ShingleOpt, ShingleKind(DEFAULTS.shingle.kind)),
     ("shingle_size", ShingleSize, None),
-    ("num_perm", NumPerm, 128),
-    ("seed", Seed, 1),
-    ("workers", Workers, 1),
+]
+_SHARED_OPTIONS: list[tuple[str, Any, Any]] = [
+    ("threshold", Threshold, DEFAULTS.lsh.threshold),
+    *MATCH_OPTIONS,
+    ("no_rewrites", NoRewrite, False),
+    ("num_perm", NumPerm, DEFAULTS.sign.num_perm),
+    ("seed", Seed, DEFAULTS.sign.seed),
+    ("workers", Workers, DEFAULTS.sign.workers),
     ("id_field", IdField, "id"),
     ("text_field", TextField, "text"),
     ("title_field", TitleField, "title"),

@@ -39,11 +39,10 @@ def compare(
                                                                "files or folders (as a scan would).")] = None,  # type: ignore[assignment]
     passages: Annotated[int, typer.Option(help="Show at most this many shared passages.")] = 10,
     min_words: Annotated[int, typer.Option(help="Shortest shared passage to show, in words.")] = 5,
-    threshold: c.Threshold = 0.3,
-    near: c.NearOpt = 0.8,
-    partial: c.PartialOpt = 0.7,
-    rewrite_cosine: c.RewriteOpt = 0.75,
-    numbers_agree: c.NumbersOpt = 0.5,
+    near: c.NearOpt = c.DEFAULTS.verify.near_jaccard,
+    partial: c.PartialOpt = c.DEFAULTS.verify.partial_containment,
+    rewrite_cosine: c.RewriteOpt = c.DEFAULTS.verify.rewrite_cosine,
+    template_figures: c.TemplateOpt = c.DEFAULTS.verify.template_figures,
     shingle: c.ShingleOpt = c.ShingleKind.word,
     shingle_size: c.ShingleSize = None,  # type: ignore[assignment]
     id_field: c.IdField = "id",
@@ -62,8 +61,8 @@ def compare(
 
         newsdedup compare feed.jsonl#item-17 feed.jsonl#item-42 --format json
     """
-    config = c.detector_config(threshold=threshold, near=near, partial=partial, rewrite_cosine=rewrite_cosine,
-                               numbers_agree=numbers_agree, shingle=shingle, shingle_size=shingle_size)
+    config = c.detector_config(near=near, partial=partial, rewrite_cosine=rewrite_cosine,
+                               template_figures=template_figures, shingle=shingle, shingle_size=shingle_size)
     fields = c.field_map(id_field, text_field, title_field, date_field, source_field)
     first, second = _one_article(a, fields), _one_article(b, fields)
     background = read_articles(corpus, fields=fields, report=ReadReport()) if corpus else None

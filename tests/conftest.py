@@ -55,3 +55,11 @@ def bbc_dir() -> Path:
     if not (path / "business").is_dir():
         pytest.skip(f"BBC News corpus not found at {path} (set NEWSDEDUP_DATA)")
     return path
+
+
+@pytest.fixture(scope="session")
+def republished(seed_articles) -> Article:
+    """Seed 001 as an outlet republishes it: new headline, byline, last paragraphs cut, footer."""
+    text = republish(seed_articles[1].text, headline="OTAN : Bruxelles promet plus d’aide à Kiev",
+                     byline="Par la rédaction, avec agences", keep_paragraphs=14)
+    return Article("outlet/otan-aide-kiev", text)

@@ -48,7 +48,7 @@ _BLANK_LINES = re.compile(r"\n\s*\n+")
 #: Lines that are site furniture, not news, in the languages news is mostly
 #: read in here. Matched (anchored) against a whole normalised, case-folded line.
 BOILERPLATE_PATTERNS = (
-    r"(sources?\s*:\s*)?source link\b.*",
+    r"(sources?\s*:\s*)?source link[\s\d:-]*",
     r"source\s*:\s*\w{1,12}",
     r"(share|partager|compartir|teilen|condividi)( (this|on|sur|en|auf|su)\b.*)?",
     r"((share|tweet|email|print|facebook|twitter|whatsapp|linkedin|pinterest|reddit|copy link)\W*)+",

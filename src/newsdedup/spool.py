@@ -48,7 +48,7 @@ class TokenSpool:
         self.close()
 
     def __len__(self) -> int:
-        return sum(len(o) for o in self._offsets) - len(self._offsets)
+        return sum(len(o) for o in self._offsets) - 1
 
     def append(self, tokens: np.ndarray, flags: np.ndarray, offsets: np.ndarray) -> None:
         """Add a batch of documents (CSR layout, offsets starting at 0)."""
@@ -85,9 +85,10 @@ class TokenSpool:
     def take(self, docs: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Tokens, flags and offsets of the given documents, in that order (CSR)."""
         tokens, flags = self._open_maps()
+        docs = np.asarray(docs, np.int64)
         offs = self.offsets
         starts = offs[docs]
-        lengths = offs[np.asarray(docs) + 1] - starts
+        lengths = offs[docs + 1] - starts
         out_offsets = np.zeros(len(docs) + 1, np.int64)
         np.cumsum(lengths, out=out_offsets[1:])
         index = np.repeat(starts - out_offsets[:-1], lengths) + np.arange(out_offsets[-1], dtype=np.int64)

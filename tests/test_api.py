@@ -1,0 +1,29 @@
+"""The public face of the package is pinned: changing it is a deliberate act."""
+
+from __future__ import annotations
+
+import newsdedup
+
+
+def test_public_names_are_pinned_and_sorted():
+    assert newsdedup.__all__ == [
+        "Article", "Cluster", "Comparison", "Detector", "DetectorConfig", "Match", "Member", "NewsDedupError",
+        "Relation", "Result", "Scores", "__version__", "compare",
+    ]
+    assert newsdedup.__all__ == sorted(newsdedup.__all__)
+    for name in newsdedup.__all__:
+        assert getattr(newsdedup, name) is not None
+
+
+def test_config_fingerprint_names_everything_that_changes_a_signature():
+    base = newsdedup.DetectorConfig()
+    changed = [newsdedup.DetectorConfig.from_options(num_perm=64), newsdedup.DetectorConfig.from_options(seed=2),
+               newsdedup.DetectorConfig.from_options(shingle_size=4),
+               newsdedup.DetectorConfig.from_options(shingle_kind="char")]
+    assert len({base.fingerprint(), *(c.fingerprint() for c in changed)}) == 5
+    assert newsdedup.DetectorConfig.from_options(near_jaccard=0.9).fingerprint() == base.fingerprint()
+
+
+def test_config_round_trips_through_a_dict():
+    config = newsdedup.DetectorConfig.from_options(num_perm=64, threshold=0.4, near_jaccard=0.85)
+    assert newsdedup.DetectorConfig.from_dict(config.to_dict()) == config

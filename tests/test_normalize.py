@@ -1,0 +1,68 @@
+"""Normalisation: Unicode, case, quotes, HTML and boilerplate lines."""
+
+from __future__ import annotations
+
+from newsdedup.boilerplate import BoilerplateLearner
+from newsdedup.config import NormalizeConfig
+from newsdedup.normalize import is_boilerplate_line, normalize_text, strip_html
+from newsdedup.tokenize import tokenize
+
+
+def tokens_of(text: str) -> list[int]:
+    return tokenize([normalize_text(text)]).hashes.tolist()
+
+
+def test_typographic_variants_tokenise_alike():
+    assert tokens_of("L’Otan « renforce » la défense") == tokens_of("l'OTAN \"renforce\" la DEFENSE")
+    assert tokens_of("ﬁnal ＮＡＴＯ") == tokens_of("final nato")  # NFKC: ligature, full-width letters
+
+
+def test_html_tags_and_entities_are_removed():
+    assert strip_html("<p>Un &amp; deux</p><script>x()</script><p>trois&nbsp;!</p>") == "Un & deux\n\ntrois\xa0!"
+    assert tokens_of("<div><p>La r&eacute;union</p></div>") == tokens_of("la réunion")
+    assert normalize_text("a < b and c > d") == "a < b and c > d"  # not HTML: left alone
+
+
+def test_known_boilerplate_lines_are_dropped():
+    text = ("Titre\n\nCorps de l'article.\n\nSource link -32\n\nPartager\n\nLaisser un commentaire\n\n"
+            "Votre adresse e-mail ne sera pas publiée. Les champs obligatoires sont indiqués avec *")
+    assert normalize_text(text) == "titre\ncorps de l'article."
+    for line in ("share this article", "we use cookies to improve your experience. accept",
+                 "posted in .", "de la même section international", "source: aa"):
+        assert is_boilerplate_line(line), line
+
+
+def test_news_lines_are_not_boilerplate():
+    for line in ("le secrétaire général de l'otan a partagé son analyse.",
+                 "the share price rose 2% after the source said so.",
+                 "source link between the two pipelines was cut, officials said on monday, " * 3):
+        assert not is_boilerplate_line(line), line
+
+
+def test_boilerplate_removal_can_be_switched_off():
+    assert "source link" in normalize_text("body\nsource link", NormalizeConfig(boilerplate=False))
+
+
+def test_learned_boilerplate_is_per_source():
+    learner = BoilerplateLearner(min_articles=3, min_share=0.5)
+    for i in range(4):
+        learner.observe("outlet", f"story {i} about something\nsubscribe to the morning brief")
+        learner.observe("wire", f"dispatch {i}\nthe minister said the talks would continue")
+    learner.observe("other", "subscribe to the morning brief")
+    learned = learner.learned()
+    assert learned.to_dict() == {"outlet": ["subscribe to the morning brief"],
+                                 "wire": ["the minister said the talks would continue"]}
+    drop = learned.drops("outlet")
+    assert normalize_text("news story line\nSubscribe to the  morning brief", drop_lines=drop) == "news story line"
+    assert learned.drops("other") is None
+
+
+def test_learned_lines_that_are_most_of_an_article_are_kept():
+    learner = BoilerplateLearner(min_articles=2, min_share=0.1)
+    for _ in range(3):
+        learner.observe(None, "a short wire line\nanother short wire line")
+    drop = learner.learned().drops(None)
+    assert normalize_text("a short wire line\nanother short wire line\nx", drop_lines=drop) == \
+        "a short wire line\nanother short wire line\nx"
+    long_body = "a much longer paragraph of original reporting that carries the actual news " * 3
+    assert normalize_text(f"{long_body}\na short wire line", drop_lines=drop) == long_body

@@ -1,0 +1,93 @@
+"""The batch detector end to end, through the library API."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+import pytest
+
+from newsdedup import Article, Detector, DetectorConfig, Relation
+from newsdedup.errors import InputError, NoArticlesError
+
+
+def clusters_of(result):
+    return [(c.original, sorted((m.id, m.relation.value) for m in c.members)) for c in result.clusters]
+
+
+def test_the_five_seeds_are_five_distinct_articles(seed_articles):
+    result = Detector().run(seed_articles)
+    assert result.articles == 5
+    assert result.clusters == []
+    assert result.duplicates == 0
+    assert [m for m in result.matches if m.relation.is_duplicate] == []
+
+
+def test_republished_and_exact_copies_join_their_seed(seed_articles, republished):
+    exact = Article("mirror/000", seed_articles[0].text)
+    result = Detector().run([*seed_articles, republished, exact])
+    found = dict((o, m) for o, m in clusters_of(result))
+    assert found[seed_articles[0].id] == [("mirror/000", "exact")]
+    (member, relation), = found[seed_articles[1].id]
+    assert member == republished.id and relation in ("near", "partial")
+    assert result.duplicates == 2
+
+
+def test_earliest_published_copy_is_the_original(seed_articles, republished):
+    early = Article(republished.id, republished.text, published=datetime(2022, 10, 11, tzinfo=timezone.utc))
+    late = Article(seed_articles[1].id, seed_articles[1].text, published=datetime(2022, 10, 12, tzinfo=timezone.utc))
+    result = Detector().run([late, early])
+    assert clusters_of(result)[0][0] == republished.id
+
+
+def test_workers_give_the_same_result(seed_articles, republished):
+    articles = [*seed_articles, republished]
+    one = Detector(DetectorConfig.from_options(workers=1, batch_size=2)).run(articles)
+    two = Detector(DetectorConfig.from_options(workers=2, batch_size=2)).run(articles)
+    assert clusters_of(one) == clusters_of(two)
+    assert [m.to_dict() for m in one.matches] == [m.to_dict() for m in two.matches]
+
+
+def test_outlet_boilerplate_is_learned_and_ignored():
+    footer = "Get the best of our coverage every morning: sign up for the newsletter today"
+    stories = [f"Story number {i} reports on a different subject with its own distinct words, item {i * 7}."
+               for i in range(8)]
+    articles = [Article(f"o{i}", f"{s}\n{footer}", source="outlet") for i, s in enumerate(stories)]
+    result = Detector().run(articles)
+    assert result.stats["learned_boilerplate_lines"] == 1
+    assert result.clusters == []
+
+
+def test_templates_are_reported_but_never_clustered():
+    base = ("Grain ships loading at New Orleans elevators numbered {a}, with {b} waiting, trade sources said. "
+            "Continental Grain {c}, Bunge {d}, Cargill {e}, ADM {f}, Peavey {g}.")
+    day1 = Article("d1", base.format(a=10, b=18, c=3, d=0, e=4, f=1, g=2))
+    day2 = Article("d2", base.format(a=9, b=16, c=5, d=2, e=1, f=0, g=3))
+    result = Detector().run([day1, day2])
+    assert result.clusters == []
+    assert [m.relation for m in result.matches] == [Relation.TEMPLATE]
+
+
+def test_duplicate_ids_are_an_input_error(seed_articles):
+    with pytest.raises(InputError, match="duplicate id"):
+        Detector().run([seed_articles[0], seed_articles[0]])
+
+
+def test_no_articles_is_an_error():
+    with pytest.raises(NoArticlesError):
+        Detector().run([])
+
+
+def test_articles_without_words_are_counted_not_compared():
+    result = Detector().run([Article("a", "..."), Article("b", "!!!"), Article("c", "real words here")])
+    assert result.clusters == []
+    assert result.stats["empty"] == 2
+    assert any("no text left" in w for w in result.warnings)
+
+
+def test_character_shingles_find_copies_in_chinese():
+    text = "北大西洋公约组织国防部长周二在布鲁塞尔举行会议讨论对乌克兰的支持以及弹药库存问题各国承诺增加产量"
+    result = Detector(DetectorConfig.from_options(shingle_kind="char", shingle_size=4)).run(
+        [Article("zh1", text), Article("zh2", "新华社电 " + text[:-6]), Article("zh3", "今天天气很好我们去公园散步吧")])
+    (original, members), = clusters_of(result)
+    assert original == "zh1"
+    assert [m[0] for m in members] == ["zh2"] and members[0][1] in ("near", "partial")

@@ -1,0 +1,95 @@
+"""Relations decided on real wire copy: templates, corrections, trims, quotes and rewrites."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from newsdedup import Article, Relation, compare
+from newsdedup.io import read_articles
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+@pytest.fixture(scope="module")
+def reuters() -> dict[str, Article]:
+    return {a.id: a for a in read_articles([str(FIXTURES / "reuters_pairs.jsonl")])}
+
+
+def test_grain_ships_template_is_different_news(reuters):
+    result = compare(reuters["12081"], reuters["14360"])
+    assert result.relation is Relation.TEMPLATE
+    assert not result.is_duplicate
+    assert result.scores.numbers < 0.8  # much of the text differs only in its figures
+    assert "figures" in result.reason
+
+
+def test_fed_repurchase_template_a_week_apart_is_different_news(reuters):
+    result = compare(reuters["522"], reuters["3164"])
+    assert result.relation is Relation.TEMPLATE
+    assert result.scores.jaccard > 0.7  # the wording is nearly identical
+
+
+def test_same_template_without_dates_is_held_to_the_higher_bar(reuters):
+    # One figure differs in a short dispatch: without publication dates this
+    # looks like a correction, and corrections stay duplicates.
+    a, b = reuters["522"], reuters["3164"]
+    result = compare(Article(a.id, a.text, a.title), Article(b.id, b.text, b.title))
+    assert result.is_duplicate
+
+
+def test_corrected_dispatch_stays_a_duplicate(reuters):
+    result = compare(reuters["9915"], reuters["10038"])
+    assert result.relation in (Relation.NEAR, Relation.PARTIAL)
+    assert result.scores.numbers == 1.0
+
+
+def test_trimmed_republication_is_partial(seed_articles):
+    original = seed_articles[1].text
+    paragraphs = [p for p in original.split("\n\n") if p.strip()]
+    trimmed = "\n\n".join(paragraphs[: len(paragraphs) // 3])
+    result = compare(original, trimmed)
+    assert result.relation is Relation.PARTIAL
+    assert result.scores.containment > 0.95
+    assert result.scores.jaccard < 0.5
+
+
+def test_dispatch_quoted_inside_a_longer_article_is_partial(seed_articles):
+    dispatch = seed_articles[0].text
+    longer = seed_articles[2].text + "\n\n" + dispatch + "\n\n" + seed_articles[4].text
+    result = compare(dispatch, longer)
+    assert result.relation is Relation.PARTIAL
+    assert result.shared_a > 0.95
+
+
+SYNONYMS = {"said": "stated", "meeting": "gathering", "ministers": "officials", "support": "backing",
+            "alliance": "bloc", "defence": "defense", "weapons": "arms", "also": "further",
+            "would": "will", "the": "this", "on": "upon", "to": "towards", "of": "from"}
+
+
+def reword(text: str) -> str:
+    """A light rewrite: common words swapped for synonyms, sentences reversed within paragraphs."""
+    out = []
+    for paragraph in text.split("\n\n"):
+        sentences = re.split(r"(?<=[.!?])\s+", paragraph.strip())
+        swapped = [" ".join(SYNONYMS.get(w.lower(), w) for w in s.split()) for s in sentences]
+        out.append(" ".join(reversed(swapped)))
+    return "\n\n".join(out)
+
+
+def test_reworded_copy_is_a_rewrite(bbc_dir):
+    text = (bbc_dir / "politics" / "001.txt").read_text(encoding="latin-1")
+    result = compare(text, reword(text))
+    assert result.scores.jaccard < 0.6  # the phrasing changed a lot...
+    assert result.relation is Relation.REWRITE  # ...but it is the same story
+
+
+def test_same_event_reports_are_not_copies(seed_articles):
+    # Seeds 000 and 003 cover the same February 2023 meeting in different words.
+    result = compare(seed_articles[0], seed_articles[3], corpus=seed_articles)
+    assert result.relation is None
+    assert result.scores.jaccard < 0.05
+    assert result.scores.cosine < 0.5
+    assert result.reason.startswith("not a copy")

@@ -84,6 +84,13 @@ def _class_of(table, cp):
     return WORD
 
 
+@njit(cache=True, inline="always")
+def _fold(fold, cp):
+    if cp < fold.shape[0]:
+        return np.int64(fold[cp])
+    return cp
+
+
 @njit(cache=True)
 def _is_elided(token_hash, elisions):
     for j in range(elisions.shape[0]):
@@ -93,13 +100,15 @@ def _is_elided(token_hash, elisions):
 
 
 @njit(cache=True)
-def tokenize_batch(buf, doc_offsets, table, elisions, char_mode, spans):
+def tokenize_batch(buf, doc_offsets, table, fold, elisions, char_mode, spans):
     """Split UTF-8 documents into token hashes.
 
     Args:
         buf: uint8 array, the documents' UTF-8 bytes back to back.
         doc_offsets: int64 array of n+1 byte offsets into ``buf``.
-        table: uint8 class of each code point (see the constants above).
+        table: uint8 class of each (folded) code point (see the constants above).
+        fold: uint32 folded form of each code point (lower case, accents off);
+            tokens are hashed from folded code points.
         elisions: uint32 hashes of elided words dropped before an apostrophe.
         char_mode: every character is a token; separator runs become one.
         spans: also return each token's byte span (for display); else the
@@ -133,7 +142,13 @@ def tokenize_batch(buf, doc_offsets, table, elisions, char_mode, spans):
         prev_cls = SEP
         pending_space = False
         while i < end:
-            cp, ln = _decode(buf, i)
+            c = buf[i]
+            if c < 0x80:
+                cp = np.int64(fold[c])
+                ln = 1
+            else:
+                raw, ln = _decode(buf, i)
+                cp = _fold(fold, raw)
             cls = _class_of(table, cp)
             if char_mode:
                 if cls == SEP or cls == APOS or (cls == JOIN and not (prev_cls == DIGIT)):
@@ -160,7 +175,7 @@ def tokenize_batch(buf, doc_offsets, table, elisions, char_mode, spans):
                 continue
             if cls == JOIN and prev_cls == DIGIT and in_tok and i + ln < end:
                 nxt, _ = _decode(buf, i + ln)
-                if _class_of(table, nxt) == DIGIT:
+                if _class_of(table, _fold(fold, nxt)) == DIGIT:
                     state = (state ^ np.uint64(cp)) * FNV_PRIME
                     prev_cls = WORD
                     i += ln
@@ -184,7 +199,7 @@ def tokenize_batch(buf, doc_offsets, table, elisions, char_mode, spans):
                 drop = False
                 if cls == APOS and elisions.shape[0] > 0 and i + ln < end:
                     nxt, _ = _decode(buf, i + ln)
-                    ncls = _class_of(table, nxt)
+                    ncls = _class_of(table, _fold(fold, nxt))
                     if (ncls == WORD or ncls == DIGIT) and _is_elided(h, elisions):
                         drop = True
                 if not drop:
@@ -403,3 +418,83 @@ def bucket_pairs(order, sorted_keys, max_bucket, out_a, out_b, start):
                         w += 1
         i = j
     return w
+
+
+@njit(cache=True)
+def sorted_unique_rows(values, offsets):
+    """Sort and de-duplicate every CSR row of uint32 values (row by row, in compiled code)."""
+    n = offsets.shape[0] - 1
+    out = np.empty(values.shape[0], np.uint32)
+    out_offsets = np.empty(n + 1, np.int64)
+    w = 0
+    for d in range(n):
+        out_offsets[d] = w
+        row = np.sort(values[offsets[d]:offsets[d + 1]])
+        for i in range(row.shape[0]):
+            if i == 0 or row[i] != row[i - 1]:
+                out[w] = row[i]
+                w += 1
+    out_offsets[n] = w
+    return out[:w].copy(), out_offsets
+
+
+@njit(cache=True)
+def term_counts(tokens, offsets, n_features):
+    """Per-document counts of hashed features (token % n_features) as CSR with sorted columns."""
+    n = offsets.shape[0] - 1
+    mask = np.uint32(n_features - 1)
+    indices = np.empty(tokens.shape[0], np.int32)
+    counts = np.empty(tokens.shape[0], np.float32)
+    indptr = np.empty(n + 1, np.int64)
+    w = 0
+    for d in range(n):
+        indptr[d] = w
+        row = np.sort(tokens[offsets[d]:offsets[d + 1]] & mask)
+        for i in range(row.shape[0]):
+            if i > 0 and row[i] == row[i - 1]:
+                counts[w - 1] += 1.0
+            else:
+                indices[w] = np.int32(row[i])
+                counts[w] = 1.0
+                w += 1
+    indptr[n] = w
+    return indptr, indices[:w].copy(), counts[:w].copy()
+
+
+@njit(cache=True)
+def row_dots(indptr, indices, data, left, right):
+    """Dot products of pairs of CSR rows whose column indices are sorted."""
+    out = np.empty(left.shape[0], np.float64)
+    for q in range(left.shape[0]):
+        i = indptr[left[q]]
+        i_end = indptr[left[q] + 1]
+        j = indptr[right[q]]
+        j_end = indptr[right[q] + 1]
+        acc = 0.0
+        while i < i_end and j < j_end:
+            if indices[i] == indices[j]:
+                acc += data[i] * data[j]
+                i += 1
+                j += 1
+            elif indices[i] < indices[j]:
+                i += 1
+            else:
+                j += 1
+        out[q] = acc
+    return out
+
+
+@njit(cache=True)
+def estimated_jaccard(sigs, left, right):
+    """Share of equal MinHash slots for pairs of rows: the signature estimate of Jaccard."""
+    out = np.empty(left.shape[0], np.float64)
+    p = sigs.shape[1]
+    for q in range(left.shape[0]):
+        a = sigs[left[q]]
+        b = sigs[right[q]]
+        same = 0
+        for i in range(p):
+            if a[i] == b[i]:
+                same += 1
+        out[q] = same / p
+    return out

@@ -72,7 +72,7 @@ class BoilerplateLearner:
         for line in normalized_text.split("\n"):
             if len(line) <= MAX_BOILERPLATE_CHARS:
                 k = line_key(line)
-                if k and len(k.split(" ")) <= self.max_tokens:
+                if k and len(k.split()) <= self.max_tokens:
                     seen.add(k)
         self._counts[key].update(seen)
 

@@ -59,8 +59,8 @@ class NormalizeConfig:
         boilerplate_min_share: ...and in at least this share of them.
         boilerplate_max_tokens: Longer lines are never learned as boilerplate
             (copied paragraphs are long; footers are short).
-        boilerplate_sample: Boilerplate is learned on the first this-many
-            articles of a batch run, so memory stays bounded.
+        boilerplate_sample: Boilerplate and common words are learned on the
+            first this-many articles of a batch run, so memory stays bounded.
     """
 
     strip_html: bool = True
@@ -71,7 +71,7 @@ class NormalizeConfig:
     boilerplate_min_articles: int = 5
     boilerplate_min_share: float = 0.02
     boilerplate_max_tokens: int = 30
-    boilerplate_sample: int = 50_000
+    boilerplate_sample: int = 20_000
 
     def validate(self) -> None:
         _check(self.boilerplate_min_articles >= 2, "boilerplate_min_articles must be at least 2")

@@ -26,13 +26,12 @@ from itertools import chain, islice
 
 import numpy as np
 
-from .boilerplate import BoilerplateLearner, LearnedBoilerplate
 from .cluster import priority_order
 from .config import DetectorConfig
 from .errors import InputError
 from .featurize import BatchFeatures, Featurizer, init_worker, run_in_worker
+from .learned import Learned, learn_from_sample
 from .models import Article
-from .normalize import normalize_text
 from .spool import TokenSpool
 from .tfidf import CorpusStats
 
@@ -53,7 +52,7 @@ class Corpus:
     lengths: np.ndarray  # tokens per article
     spool: TokenSpool
     stats: CorpusStats
-    boilerplate: LearnedBoilerplate = field(default_factory=LearnedBoilerplate)
+    learned: Learned = field(default_factory=Learned)
     rank: np.ndarray = field(init=False)  # priority of each article as an original (0 = best)
 
     def __post_init__(self) -> None:
@@ -64,16 +63,6 @@ class Corpus:
 
     def close(self) -> None:
         self.spool.close()
-
-
-def _learn_boilerplate(sample: list[Article], config: DetectorConfig) -> LearnedBoilerplate:
-    cfg = config.normalize
-    if not (cfg.learn_boilerplate and sample):
-        return LearnedBoilerplate()
-    learner = BoilerplateLearner(cfg.boilerplate_min_articles, cfg.boilerplate_min_share, cfg.boilerplate_max_tokens)
-    for article in sample:
-        learner.observe(article.source, normalize_text(article.full_text, cfg))
-    return learner.learned()
 
 
 def _batches(articles: Iterator[Article], size: int, meta: Callable[[Article], None]):
@@ -87,15 +76,15 @@ def _batches(articles: Iterator[Article], size: int, meta: Callable[[Article], N
 
 
 def _featurized(batches: Iterable[list], config: DetectorConfig,
-                boilerplate: LearnedBoilerplate) -> Iterator[BatchFeatures]:
+                learned: Learned) -> Iterator[BatchFeatures]:
     workers = config.sign.workers
     if workers <= 1:
-        featurizer = Featurizer(config, boilerplate)
+        featurizer = Featurizer(config, learned)
         yield from (featurizer.run(b) for b in batches)
         return
     methods = multiprocessing.get_all_start_methods()
     ctx = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
-    with ctx.Pool(workers, initializer=init_worker, initargs=(config, boilerplate)) as pool:
+    with ctx.Pool(workers, initializer=init_worker, initargs=(config, learned)) as pool:
         in_flight: deque = deque()
         for batch in batches:
             in_flight.append(pool.apply_async(run_in_worker, (batch,)))
@@ -132,15 +121,15 @@ def build_corpus(articles: Iterable[Article], config: DetectorConfig, progress: 
         InputError: Two articles share an id (or the reader raised it).
     """
     stream = iter(articles)
-    sample = list(islice(stream, config.normalize.boilerplate_sample)) if config.normalize.learn_boilerplate else []
-    boilerplate = _learn_boilerplate(sample, config)
+    sample = list(islice(stream, config.normalize.boilerplate_sample))
+    learned = learn_from_sample(sample, config)
     collector = _Collector()
     spool = TokenSpool(spool_dir)
     stats = CorpusStats()
     try:
         batches = _batches(chain(sample, stream), config.sign.batch_size, collector.meta)
         del sample
-        for feats in _featurized(batches, config, boilerplate):
+        for feats in _featurized(batches, config, learned):
             spool.append(feats.tokens, feats.flags, feats.offsets)
             stats.add(feats.tokens, feats.offsets)
             collector.parts.append(BatchFeatures(feats.signatures, feats.word_signatures, feats.exact_keys,
@@ -161,5 +150,5 @@ def build_corpus(articles: Iterable[Article], config: DetectorConfig, progress: 
         lengths=np.concatenate([p.lengths for p in parts]) if parts else np.zeros(0, np.int64),
         spool=spool,
         stats=stats,
-        boilerplate=boilerplate,
+        learned=learned,
     )

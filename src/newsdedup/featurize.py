@@ -19,8 +19,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .boilerplate import LearnedBoilerplate
+from . import _kernels as K
 from .config import DetectorConfig, SignConfig
+from .learned import Learned
 from .normalize import normalize_text
 from .sign import Signer
 from .tokenize import tokenize
@@ -70,22 +71,51 @@ def exact_keys(tokens: np.ndarray, offsets: np.ndarray) -> np.ndarray:
     return keys
 
 
+#: Buckets of the common-word lookup table: a rare word sharing a bucket with
+#: a common one (odds ~ common words / 2**22) is merely left out of one set.
+_COMMON_BUCKETS = 1 << 22
+
+
+def _membership_table(words: np.ndarray) -> np.ndarray | None:
+    if not len(words):
+        return None
+    table = np.zeros(_COMMON_BUCKETS, bool)
+    table[words & np.uint32(_COMMON_BUCKETS - 1)] = True
+    return table
+
+
+def _fix_offsets(keep: np.ndarray, offsets: np.ndarray) -> np.ndarray:
+    """CSR offsets of the kept elements of each row."""
+    kept_before = np.concatenate([[0], np.cumsum(keep, dtype=np.int64)])
+    return kept_before[offsets]
+
+
 class Featurizer:
     """Turns (text, source) pairs into :class:`BatchFeatures`.
 
     Args:
         config: The detector configuration.
-        boilerplate: Lines learned as boilerplate, per source.
+        learned: Boilerplate and common words learned from the corpus.
     """
 
-    def __init__(self, config: DetectorConfig, boilerplate: LearnedBoilerplate | None = None) -> None:
+    def __init__(self, config: DetectorConfig, learned: Learned | None = None) -> None:
         self.config = config
-        self.boilerplate = boilerplate or LearnedBoilerplate()
+        self.learned = learned or Learned()
         self.signer = Signer(config.sign, config.shingle.size)
         self.word_signer = Signer(SignConfig(num_perm=REWRITE_NUM_PERM, seed=config.sign.seed), 1)
+        self._common = _membership_table(self.learned.common_words)
 
     def normalize(self, text: str, source: str | None) -> str:
-        return normalize_text(text, self.config.normalize, self.boilerplate.drops(source))
+        return normalize_text(text, self.config.normalize, self.learned.boilerplate.drops(source))
+
+    def word_signatures(self, tokens: np.ndarray, flags: np.ndarray, offsets: np.ndarray) -> np.ndarray:
+        """MinHash of each document's set of words, leaving out figures and common words."""
+        if self.config.shingle.kind == "char":
+            return np.zeros((len(offsets) - 1, REWRITE_NUM_PERM), np.uint32)
+        keep = (flags & K.FLAG_NUMBER) == 0
+        if self._common is not None:
+            keep &= ~self._common[tokens & np.uint32(len(self._common) - 1)]
+        return self.word_signer.sign_sets(tokens[keep], _fix_offsets(keep, offsets))
 
     def run(self, items: list[tuple[str, str | None]]) -> BatchFeatures:
         """Featurise one batch of (full text, source) pairs."""
@@ -95,7 +125,7 @@ class Featurizer:
                          fold_accents=norm.fold_accents, elision=norm.elision)
         return BatchFeatures(
             signatures=self.signer.sign(batch),
-            word_signatures=self.word_signer.sign_sets(batch.hashes, batch.offsets),
+            word_signatures=self.word_signatures(batch.hashes, batch.flags, batch.offsets),
             exact_keys=exact_keys(batch.hashes, batch.offsets),
             tokens=batch.hashes,
             flags=batch.flags,
@@ -106,10 +136,10 @@ class Featurizer:
 _WORKER: Featurizer | None = None
 
 
-def init_worker(config: DetectorConfig, boilerplate: LearnedBoilerplate) -> None:
+def init_worker(config: DetectorConfig, learned: Learned) -> None:
     """Process-pool initializer: build the featurizer once per worker."""
     global _WORKER
-    _WORKER = Featurizer(config, boilerplate)
+    _WORKER = Featurizer(config, learned)
 
 
 def run_in_worker(items: list[tuple[str, str | None]]) -> BatchFeatures:

@@ -7,9 +7,9 @@ Pure functions, no state: learned boilerplate lives in ``boilerplate.py``.
 
 Example:
     >>> normalize_text("<p>L’Otan&nbsp;: « Partager »</p>\\nLa réunion")
-    'l’otan : « partager »\\nla réunion'
+    'L’Otan : « Partager »\\n\\nLa réunion'
     >>> normalize_text("Share this article\\nLa réunion de l’Otan")
-    'la réunion de l’otan'
+    'La réunion de l’Otan'
 
 """
 
@@ -27,15 +27,9 @@ __all__ = [
     "is_boilerplate_line",
     "line_key",
     "normalize_text",
-    "prepare_for_tokens",
     "strip_html",
 ]
 
-_QUOTES = str.maketrans({
-    "\u2019": "'", "\u2018": "'", "\u201b": "'", "\u02bc": "'", "\u2032": "'", "`": "'", "\u00b4": "'",
-    "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u2033": '"',
-    "\u00a0": " ", "\u202f": " ", "\u2007": " ", "\u2009": " ",
-})
 
 _LOOKS_LIKE_HTML = re.compile(r"<(?:[a-zA-Z][a-zA-Z0-9]*\b[^>]*|/[a-zA-Z][a-zA-Z0-9]*\s*|!--)>|&(?:#\d+|#x[0-9a-fA-F]+|[a-zA-Z]{2,8});")
 _DROP_BLOCKS = re.compile(r"<(script|style|noscript|template|svg|iframe)\b[^>]*>.*?</\1\s*>|<!--.*?-->", re.S | re.I)
@@ -46,28 +40,30 @@ _SPACES = re.compile(r"[ \t\r\f\v]+")
 _BLANK_LINES = re.compile(r"\n\s*\n+")
 
 #: Lines that are site furniture, not news, in the languages news is mostly
-#: read in here. Matched (anchored) against a whole normalised, case-folded line.
+#: read in here. Each must match a whole line (case ignored).
 BOILERPLATE_PATTERNS = (
-    r"(sources?\s*:\s*)?source link[\s\d:-]*",
-    r"source\s*:\s*\w{1,12}",
+    r"(sources?[ \t]*:[ \t]*)?source link[ \t\d:-]*",
+    r"source[ \t]*:[ \t]*\w{1,12}",
     r"(share|partager|compartir|teilen|condividi)( (this|on|sur|en|auf|su)\b.*)?",
     r"((share|tweet|email|print|facebook|twitter|whatsapp|linkedin|pinterest|reddit|copy link)\W*)+",
     r"(click here|cliquez ici|read more|lire aussi|lire la suite|voir aussi|related( articles| stories)?|"
     r"à lire aussi|a lire aussi|de la même section\b.*|more from\b.*|sign up\b.*|subscribe\b.*|"
     r"abonnez-vous\b.*|follow us\b.*|suivez-nous\b.*)",
     r"(leave a (comment|reply)|laisser un commentaire|laissez un commentaire|deja un comentario|"
-    r"posted in\b.*|publié dans\b.*|filed under\b.*|tags?\s*:.*|catégories?\s*:.*)",
+    r"posted in\b.*|publié dans\b.*|filed under\b.*|tags?[ \t]*:.*|catégories?[ \t]*:.*)",
     r"(your|votre) (email|e-mail|adresse e-mail|adresse de messagerie) .*(publi|shown|published).*",
     r"(all rights reserved|tous droits réservés|copyright\b.*|©.*)",
     r"(advertisement|publicité|anzeige|pubblicità|sponsored( content)?)",
 )
-_BOILERPLATE = re.compile("(?:" + "|".join(BOILERPLATE_PATTERNS) + r")\W*$")
 #: Furniture recognised by words anywhere in a short line (cookie banners, comment forms).
-_BOILERPLATE_WORDS = re.compile(
-    r"(required fields are marked|champs obligatoires sont indiqués|"
-    r"\b(cookies?|gdpr|rgpd)\b.*\b(accept|consent|utilis|use|policy|politique|paramètres|settings))")
+BOILERPLATE_WORDS = (
+    r".*(required fields are marked|champs obligatoires sont indiqués).*",
+    r".*\b(cookies?|gdpr|rgpd)\b.*\b(accept|consent|utilis|use|policy|politique|paramètres|settings).*",
+)
 #: Lines longer than this are never boilerplate: footers are short, copied paragraphs long.
 MAX_BOILERPLATE_CHARS = 240
+_BOILERPLATE = re.compile(r"[ \t]*(?:" + "|".join((*BOILERPLATE_PATTERNS, *BOILERPLATE_WORDS)) + r")[^\w\n]*$",
+                          re.I)
 
 
 def strip_html(text: str) -> str:
@@ -88,33 +84,28 @@ def strip_html(text: str) -> str:
 
 
 def is_boilerplate_line(line: str) -> bool:
-    """Whether one normalised line (case-folded, spaces squeezed) is known site furniture.
+    """Whether one line is known site furniture (see BOILERPLATE_PATTERNS).
 
     Example:
-        >>> is_boilerplate_line("source link -32"), is_boilerplate_line("la réunion de l'otan")
+        >>> is_boilerplate_line("Source link -32"), is_boilerplate_line("La réunion de l'Otan")
         (True, False)
     """
-    if len(line) > MAX_BOILERPLATE_CHARS:
-        return False
-    if _BOILERPLATE.match(line):
-        return True
-    return ("cookie" in line or "champs" in line or "required" in line or "gdpr" in line or "rgpd" in line) \
-        and _BOILERPLATE_WORDS.search(line) is not None
+    return "\n" not in line and len(line) <= MAX_BOILERPLATE_CHARS and _BOILERPLATE.match(line.strip()) is not None
 
 
 def line_key(line: str) -> str:
-    """A line as boilerplate is recognised: case-folded, quotes and spaces unified."""
-    return " ".join(line.translate(_QUOTES).split())
+    """A line as learned boilerplate is recorded: stripped, Unicode-normalised."""
+    return line.strip()
 
 
 def normalize_text(text: str, config: NormalizeConfig | None = None,
                    drop_lines: Callable[[str], bool] | None = None) -> str:
     """Normalise one article's text for comparison; lines are kept.
 
-    Steps: HTML → text, Unicode NFKC, case folding, and short lines dropped
-    when they are known boilerplate or when ``drop_lines(line_key)`` says so
-    (learned boilerplate). Quotes, accents and elision are the tokenizer's
-    job: it sees this text.
+    Steps: HTML → text, Unicode NFKC, and lines dropped when they are known
+    boilerplate or when ``drop_lines(line_key)`` says so (learned
+    boilerplate). Case, quotes, accents and elision are the tokenizer's job:
+    it folds characters as it reads them.
 
     Args:
         text: Raw article text (title and body).
@@ -126,19 +117,16 @@ def normalize_text(text: str, config: NormalizeConfig | None = None,
         text = strip_html(text)
     if not text.isascii():
         text = unicodedata.normalize("NFKC", text)
-    text = text.casefold()
     if not config.boilerplate and drop_lines is None:
         return text
+    known = _BOILERPLATE.match if config.boilerplate else None
     kept: list[str] = []
     learned_at: list[int] = []  # positions in `kept` of lines only learned boilerplate would drop
     for line in text.split("\n"):
         if len(line) <= MAX_BOILERPLATE_CHARS:
-            key = line_key(line)
-            if not key:
+            if known is not None and known(line):
                 continue
-            if config.boilerplate and is_boilerplate_line(key):
-                continue
-            if drop_lines is not None and drop_lines(key):
+            if drop_lines is not None and drop_lines(line.strip()):
                 learned_at.append(len(kept))
         kept.append(line)
     if learned_at:
@@ -148,10 +136,3 @@ def normalize_text(text: str, config: NormalizeConfig | None = None,
             skip = set(learned_at)
             kept = [line for i, line in enumerate(kept) if i not in skip]
     return "\n".join(kept)
-
-
-def prepare_for_tokens(text: str, fold_accents: bool = True) -> str:
-    """Decompose accented letters (NFKD) so the tokenizer can skip their marks."""
-    if fold_accents and not text.isascii():
-        return unicodedata.normalize("NFKD", text)
-    return text

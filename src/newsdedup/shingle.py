@@ -68,25 +68,8 @@ def shingle_sets(tokens: np.ndarray, offsets: np.ndarray, k: int) -> tuple[np.nd
 
 
 def sorted_sets(values: np.ndarray, offsets: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Sort and de-duplicate each CSR row of uint32 values.
-
-    One global sort keyed by (row, value) instead of a Python loop per row.
-    """
-    n = len(offsets) - 1
-    if len(values) == 0:
-        return values.copy(), np.zeros(n + 1, np.int64)
-    rows = np.repeat(np.arange(n, dtype=np.uint64), np.diff(offsets))
-    keys = (rows << np.uint64(32)) | values.astype(np.uint64)
-    keys.sort()
-    keep = np.empty(len(keys), bool)
-    keep[0] = True
-    np.not_equal(keys[1:], keys[:-1], out=keep[1:])
-    keys = keys[keep]
-    out = (keys & np.uint64(0xFFFFFFFF)).astype(np.uint32)
-    counts = np.bincount((keys >> np.uint64(32)).astype(np.int64), minlength=n)
-    new_offsets = np.zeros(n + 1, np.int64)
-    np.cumsum(counts, out=new_offsets[1:])
-    return out, new_offsets
+    """Sort and de-duplicate each CSR row of uint32 values."""
+    return K.sorted_unique_rows(np.ascontiguousarray(values, np.uint32), np.asarray(offsets, np.int64))
 
 
 def shingle_texts(words: Sequence[str], k: int) -> list[str]:

@@ -22,7 +22,24 @@ import tempfile
 
 import numpy as np
 
-__all__ = ["TokenSpool"]
+__all__ = ["TokenSpool", "take_rows"]
+
+
+def take_rows(offsets: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Element indices and new offsets selecting ``rows`` of a CSR layout, in that order.
+
+    Example:
+        >>> index, new_offsets = take_rows(np.array([0, 2, 2, 5]), np.array([2, 0]))
+        >>> index.tolist(), new_offsets.tolist()
+        ([2, 3, 4, 0, 1], [0, 3, 5])
+    """
+    rows = np.asarray(rows, np.int64)
+    starts = offsets[rows]
+    lengths = offsets[rows + 1] - starts
+    new_offsets = np.zeros(len(rows) + 1, np.int64)
+    np.cumsum(lengths, out=new_offsets[1:])
+    index = np.repeat(starts - new_offsets[:-1], lengths) + np.arange(new_offsets[-1], dtype=np.int64)
+    return index, new_offsets
 
 
 class TokenSpool:
@@ -85,13 +102,7 @@ class TokenSpool:
     def take(self, docs: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Tokens, flags and offsets of the given documents, in that order (CSR)."""
         tokens, flags = self._open_maps()
-        docs = np.asarray(docs, np.int64)
-        offs = self.offsets
-        starts = offs[docs]
-        lengths = offs[docs + 1] - starts
-        out_offsets = np.zeros(len(docs) + 1, np.int64)
-        np.cumsum(lengths, out=out_offsets[1:])
-        index = np.repeat(starts - out_offsets[:-1], lengths) + np.arange(out_offsets[-1], dtype=np.int64)
+        index, out_offsets = take_rows(self.offsets, docs)
         return np.asarray(tokens[index]), np.asarray(flags[index]), out_offsets
 
     def iter_chunks(self, size: int = 50_000):

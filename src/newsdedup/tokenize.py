@@ -8,6 +8,9 @@ a match.
 
 Rules (after :func:`newsdedup.normalize.normalize_text`):
 
+* characters are folded first: lower case, and (by default) diacritics
+  removed (``É`` → ``e``), through a table built from Unicode's data;
+
 * a token is a run of letters, digits and word-internal marks of any script;
 * characters of scripts written without spaces (Chinese, Japanese, Thai, Lao,
   Khmer, Myanmar) are tokens of their own, so word k-grams over them are
@@ -15,12 +18,14 @@ Rules (after :func:`newsdedup.normalize.normalize_text`):
 * ``, . : - /`` between two digits stay inside a number (``1,750``, ``5.93``);
 * French and Italian elided words before an apostrophe are dropped
   (``l'otan`` → ``otan``); any other apostrophe separates;
-* diacritics left by NFKD (``e`` + U+0301) and zero-width characters are
-  skipped without splitting the word.
+* combining diacritics (``e`` + U+0301), Arabic short vowels and
+  zero-width characters are skipped without splitting the word.
 
 Example:
-    >>> [t for t in words("l'otan a livré 1,750 obus.")]
-    ['otan', 'a', 'livre', '1,750', 'obus']
+    >>> words("L'Otan a livré 1,750 obus.")
+    ['Otan', 'a', 'livré', '1,750', 'obus']
+    >>> tokenize(["Livré"]).hashes.tolist() == [token_hash("livre")]
+    True
 """
 
 from __future__ import annotations
@@ -32,9 +37,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import _kernels as K
-from .normalize import prepare_for_tokens
 
-__all__ = ["TokenBatch", "ELIDED_WORDS", "tokenize", "token_hash", "words"]
+__all__ = ["ELIDED_WORDS", "TokenBatch", "canonical", "fold_char", "token_hash", "tokenize", "words"]
 
 #: Words elided before an apostrophe in French and Italian.
 ELIDED_WORDS = (
@@ -65,9 +69,44 @@ _INVISIBLE = (0x00AD, 0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF)
 _TABLE_SIZE = 0x30000
 
 
+def _in_ranges(cp: int, ranges: tuple[tuple[int, int], ...]) -> bool:
+    return any(lo <= cp <= hi for lo, hi in ranges)
+
+
+def fold_char(ch: str, fold_accents: bool = True) -> str:
+    """One character as the tokenizer sees it: lower case, and without diacritics when folding.
+
+    Characters whose folded form would be several characters stay as they are.
+
+    Example:
+        >>> fold_char("É"), fold_char("É", fold_accents=False), fold_char("ß"), fold_char("北")
+        ('e', 'é', 'ß', '北')
+    """
+    low = ch.lower()
+    if fold_accents:
+        base = "".join(c for c in unicodedata.normalize("NFKD", low) if not _in_ranges(ord(c), _FOLDED_MARKS))
+        if len(base) == 1:
+            return base
+    return low if len(low) == 1 else ch
+
+
+@functools.lru_cache(maxsize=2)
+def fold_table(fold_accents: bool = True) -> np.ndarray:
+    """Folded code point of every code point below U+30000 (see :func:`fold_char`)."""
+    table = np.arange(_TABLE_SIZE, dtype=np.uint32)
+    decomposition = unicodedata.decomposition
+    for cp in range(_TABLE_SIZE):
+        if 0x3400 <= cp <= 0xA000 or 0xAC00 <= cp <= 0xDFFF or 0x20000 <= cp < 0x2F800:
+            continue  # CJK ideographs, Hangul syllables, surrogates: no case, nothing to fold
+        ch = chr(cp)
+        if ch.lower() != ch or decomposition(ch):
+            table[cp] = ord(fold_char(ch, fold_accents))
+    return table
+
+
 @functools.lru_cache(maxsize=2)
 def char_classes(fold_accents: bool = True) -> np.ndarray:
-    """The tokenizer's class of every code point below U+30000 (built once, ~0.1 s)."""
+    """The tokenizer's class of every (folded) code point below U+30000."""
     table = np.zeros(_TABLE_SIZE, np.uint8)
     for cp in range(_TABLE_SIZE):
         cat = unicodedata.category(chr(cp))
@@ -93,15 +132,33 @@ def char_classes(fold_accents: bool = True) -> np.ndarray:
     return table
 
 
-def token_hash(token: str) -> int:
+def canonical(token: str, fold_accents: bool = True) -> str:
+    """A token as it is hashed: folded characters, skipped characters left out.
+
+    Example:
+        >>> canonical("Réunion"), canonical("كَتَبَ") == canonical("كتب")
+        ('reunion', True)
+    """
+    classes = char_classes(fold_accents)
+    out = []
+    for ch in token:
+        folded = fold_char(ch, fold_accents)
+        cp = ord(folded)
+        if cp < _TABLE_SIZE and classes[cp] == K.SKIP:
+            continue
+        out.append(folded)
+    return "".join(out)
+
+
+def token_hash(token: str, fold_accents: bool = True) -> int:
     """The 32-bit hash the tokenizer gives ``token`` (pure Python, for reference).
 
     Example:
-        >>> token_hash("otan") == token_hash("otan")
+        >>> token_hash("Otan") == token_hash("otan")
         True
     """
     state = 0xCBF29CE484222325
-    for ch in token:
+    for ch in canonical(token, fold_accents):
         state = ((state ^ ord(ch)) * 0x100000001B3) & 0xFFFFFFFFFFFFFFFF
     state ^= state >> 33
     state = (state * 0xFF51AFD7ED558CCD) & 0xFFFFFFFFFFFFFFFF
@@ -168,13 +225,14 @@ def tokenize(texts: list[str], *, char_mode: bool = False, fold_accents: bool = 
         >>> batch.offsets.tolist()
         [0, 2, 3]
     """
-    encoded = [prepare_for_tokens(t, fold_accents).encode("utf-8", "surrogatepass") for t in texts]
+    encoded = [t.encode("utf-8", "surrogatepass") for t in texts]
     offsets = np.zeros(len(encoded) + 1, np.int64)
     np.cumsum([len(e) for e in encoded], out=offsets[1:])
     data = b"".join(encoded)
     buf = np.frombuffer(data, np.uint8) if data else np.zeros(0, np.uint8)
     hashes, flags, starts, ends, tok_offsets = K.tokenize_batch(
-        buf, offsets, char_classes(fold_accents), _elision_hashes() if elision else _NO_ELISIONS, char_mode, spans)
+        buf, offsets, char_classes(fold_accents), fold_table(fold_accents),
+        _elision_hashes() if elision else _NO_ELISIONS, char_mode, spans)
     return TokenBatch(hashes, flags, tok_offsets, starts, ends, data)
 
 

@@ -45,6 +45,7 @@ from . import _kernels as K
 from .config import DetectorConfig
 from .models import Relation, Scores
 from .shingle import shingle_sets
+from .spool import take_rows
 from .tfidf import TfidfModel, cosine_pairs
 
 __all__ = ["NONE", "PairScores", "RELATION_CODES", "RELATION_NAMES", "Verifier", "explain_reason"]
@@ -83,11 +84,23 @@ class PairScores:
                       float(self.numbers[i]))
 
 
-def _set_overlap(values: np.ndarray, offsets: np.ndarray, left: np.ndarray, right: np.ndarray):
-    """Intersection size and both set sizes for pairs of sorted sets."""
-    inter = K.intersect_sizes(values, offsets, left, right)
-    sizes = np.diff(offsets)
-    return inter, sizes[left], sizes[right]
+def _overlap(tokens: np.ndarray, offsets: np.ndarray, left: np.ndarray, right: np.ndarray, k: int):
+    """|A ∩ B|, |A|, |B| of the k-gram shingle sets of each pair, building sets only for the docs involved."""
+    if len(left) == 0:
+        empty = np.zeros(0, np.int64)
+        return empty, empty, empty
+    docs, local = np.unique(np.concatenate([left, right]), return_inverse=True)
+    index, sub_offsets = take_rows(offsets, docs)
+    values, set_offsets = shingle_sets(tokens[index], sub_offsets, k)
+    inter = K.intersect_sizes(values, set_offsets, local[:len(left)], local[len(left):])
+    sizes = np.diff(set_offsets)
+    return inter, sizes[local[:len(left)]], sizes[local[len(left):]]
+
+
+def _containment(tokens: np.ndarray, offsets: np.ndarray, left: np.ndarray, right: np.ndarray, k: int):
+    """Share of the smaller k-gram shingle set of each pair found in the other."""
+    inter, size_l, size_r = _overlap(tokens, offsets, left, right, k)
+    return inter / np.maximum(np.minimum(size_l, size_r), 1)
 
 
 def _figures_masked(tokens: np.ndarray, flags: np.ndarray) -> np.ndarray:
@@ -126,32 +139,38 @@ class Verifier:
         return tokens, offsets
 
     def score(self, tokens: np.ndarray, flags: np.ndarray, offsets: np.ndarray,
-              left: np.ndarray, right: np.ndarray, published: np.ndarray | None = None) -> PairScores:
+              left: np.ndarray, right: np.ndarray, published: np.ndarray | None = None,
+              lazy: bool = False) -> PairScores:
         """Scores of pairs (``left[i]``, ``right[i]``) of documents given in CSR layout.
 
-        ``published`` (POSIX seconds, NaN unknown) per document enables the
-        lower template bar for articles published days apart.
+        Args:
+            tokens, flags, offsets: The documents' tokens (CSR).
+            left, right: Document positions of each pair.
+            published: POSIX seconds (NaN unknown) per document; enables the
+                lower template bar for articles published days apart.
+            lazy: Compute phrase sharing and figure agreement only for the
+                pairs whose verdict depends on them (the others get 0 and 1);
+                a scan verifies millions of pairs, most of them unrelated.
         """
         k = self.config.shingle.size
-        values, set_offsets = shingle_sets(tokens, offsets, k)
-        inter, size_l, size_r = _set_overlap(values, set_offsets, left, right)
+        inter, size_l, size_r = _overlap(tokens, offsets, left, right, k)
         union = size_l + size_r - inter
         smaller = np.minimum(size_l, size_r)
         jaccard = np.where(union > 0, inter / np.maximum(union, 1), 0.0)
         containment = np.where(smaller > 0, inter / np.maximum(smaller, 1), 0.0)
-        if k == PHRASE_SIZE or self.char_mode:
-            phrases = containment
-        else:
-            p_values, p_offsets = shingle_sets(tokens, offsets, PHRASE_SIZE)
-            p_inter, p_l, p_r = _set_overlap(p_values, p_offsets, left, right)
-            phrases = p_inter / np.maximum(np.minimum(p_l, p_r), 1)
-        m_values, m_offsets = shingle_sets(_figures_masked(tokens, flags), offsets, k)
-        m_inter, m_l, m_r = _set_overlap(m_values, m_offsets, left, right)
-        masked = m_inter / np.maximum(np.minimum(m_l, m_r), 1)
-        numbers = 1.0 - np.clip(masked - containment, 0.0, 1.0)
-        apart = _published_apart(published, left, right, self.config.verify.resend_hours)
-        rows = self.tfidf.vectors(*self._terms(tokens, offsets))
-        cosine = cosine_pairs(rows, left, right)
+        cosine = cosine_pairs(self.tfidf.vectors(*self._terms(tokens, offsets)), left, right)
+        v = self.config.verify
+        copied = (jaccard >= v.near_jaccard) | (containment >= v.partial_containment)
+        phrases = containment.copy() if k == PHRASE_SIZE or self.char_mode else np.zeros(len(left))
+        if k != PHRASE_SIZE and not self.char_mode:
+            need = ~copied & (cosine >= v.rewrite_cosine) if lazy else np.ones(len(left), bool)
+            phrases[need] = _containment(tokens, offsets, left[need], right[need], PHRASE_SIZE)
+        numbers = np.ones(len(left))
+        need = copied | ((cosine >= v.rewrite_cosine) & (phrases >= v.rewrite_containment)) if lazy else \
+            np.ones(len(left), bool)
+        masked = _containment(_figures_masked(tokens, flags), offsets, left[need], right[need], k)
+        numbers[need] = 1.0 - np.clip(masked - containment[need], 0.0, 1.0)
+        apart = _published_apart(published, left, right, v.resend_hours)
         exact = _same_sequences(tokens, offsets, left, right)
         return PairScores(jaccard, containment, cosine, phrases, numbers, apart, smaller, exact)
 

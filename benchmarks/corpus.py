@@ -241,6 +241,19 @@ def _items(generator: CorpusGenerator, size: int) -> Iterator[Item]:
             return
 
 
+def _shuffled(items: Iterator[Item], rng: random.Random) -> Iterator[Item]:
+    """``items`` in a locally shuffled order: each leaves a buffer of :data:`SHUFFLE_BUFFER` at random."""
+    buffer: list[Item] = []
+    for item in items:
+        buffer.append(item)
+        if len(buffer) >= SHUFFLE_BUFFER:
+            at = rng.randrange(len(buffer))
+            buffer[at], buffer[-1] = buffer[-1], buffer[at]
+            yield buffer.pop()
+    rng.shuffle(buffer)
+    yield from buffer
+
+
 def write_corpus(out: str | Path, size: int, seed: int, bank: SentenceBank) -> dict[str, Any]:
     """Write ``articles.jsonl``, ``gold.jsonl`` and ``manifest.json`` into ``out``.
 
@@ -258,34 +271,20 @@ def write_corpus(out: str | Path, size: int, seed: int, bank: SentenceBank) -> d
     """
     folder = Path(out)
     started = time.perf_counter()
-    rng = random.Random(seed ^ 0x5EED)
     kinds: Counter[str] = Counter()
     edit_counts: Counter[str] = Counter()
     temps = [folder / "articles.jsonl.tmp", folder / "gold.jsonl.tmp"]
+    written = 0
     try:
         folder.mkdir(parents=True, exist_ok=True)
         with open(temps[0], "w", encoding="utf-8") as articles, open(temps[1], "w", encoding="utf-8") as gold:
-            buffer: list[Item] = []
-            written = 0
-
-            def emit(item: Item) -> None:
-                nonlocal written
-                a, g = _records(item, f"n{written:07d}")
-                articles.write(a)
-                gold.write(g)
-                written += 1
+            items = _items(CorpusGenerator(bank, seed), size)
+            for written, item in enumerate(_shuffled(items, random.Random(seed ^ 0x5EED)), start=1):
+                article, record = _records(item, f"n{written - 1:07d}")
+                articles.write(article)
+                gold.write(record)
                 kinds[item.kind] += 1
                 edit_counts.update(item.edits if item.kind == "copy" else ())
-
-            for item in _items(CorpusGenerator(bank, seed), size):
-                buffer.append(item)
-                if len(buffer) >= SHUFFLE_BUFFER:
-                    at = rng.randrange(len(buffer))
-                    buffer[at], buffer[-1] = buffer[-1], buffer[at]
-                    emit(buffer.pop())
-            rng.shuffle(buffer)
-            for item in buffer:
-                emit(item)
         for temp in temps:
             temp.replace(temp.with_suffix(""))
     except OSError as err:

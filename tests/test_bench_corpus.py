@@ -213,6 +213,12 @@ class TestGeneratedCorpus:
         write_corpus(tmp_path / "other", 1500, 12, bank)
         assert (tmp_path / "other" / "gold.jsonl").read_bytes() != (out / "gold.jsonl").read_bytes()
 
+    def test_worker_processes_do_not_change_the_output(self, bank, corpus, tmp_path):
+        out, _, _, _ = corpus
+        write_corpus(tmp_path / "parallel", 1500, 11, bank, workers=2)
+        for name in ("articles.jsonl", "gold.jsonl"):
+            assert (tmp_path / "parallel" / name).read_bytes() == (out / name).read_bytes()
+
     def test_template_series_differ_by_ten_to_thirty_percent(self, bank):
         rng = random.Random(3)
         dates = [datetime(2024, 1, d) for d in range(1, 7)]

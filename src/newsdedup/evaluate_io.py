@@ -93,6 +93,8 @@ def _records(text: str, path: str) -> Iterator[tuple[int, dict[str, Any]]]:
 
 def _text_field(record: dict[str, Any], name: str, path: str, line: int | None) -> str:
     value = record.get(name)
+    if type(value) is str:
+        return value
     if isinstance(value, bool) or not isinstance(value, (str, int)):
         shown = "missing" if value is None else f"not a string or integer: {value!r}"
         raise InputError(f"'{name}' is {shown}", path=path, line=line)
@@ -182,6 +184,8 @@ def load_clusters(path: str | Path) -> dict[str, str]:
 def _groups(record: dict[str, Any], path: str, line: int) -> tuple[str, ...]:
     """The groups a copy is scored in: its edits, ``verbatim`` when it has none."""
     edits = record.get("edit") or []
+    if not edits and not record.get("touched"):
+        return ("verbatim",)
     if not isinstance(edits, list) or not all(isinstance(e, str) for e in edits):
         raise InputError("'edit' must be a list of strings", path=path, line=line)
     touched = record.get("touched") or 0.0

@@ -23,7 +23,6 @@ import argparse
 import itertools
 import json
 import multiprocessing
-import os
 import random
 import sys
 import time
@@ -193,8 +192,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", required=True, help="folder to write articles.jsonl, gold.jsonl, manifest.json")
     parser.add_argument("--data", default=str(DEFAULT_DATA), help=f"folder holding bbc/ and reuters21578/ "
                         f"(default {DEFAULT_DATA})")
-    parser.add_argument("--workers", type=int, default=min(4, os.cpu_count() or 1),
-                        help="processes making articles (default: cores, at most 4; the output does not depend on it)")
+    parser.add_argument("--workers", type=int, default=1,
+                        help="processes making articles (default 1; more help only on idle cores; the output "
+                        "does not depend on it)")
     args = parser.parse_args(argv)
     try:
         size = parse_size(args.size)

@@ -59,7 +59,9 @@ def test_outlet_boilerplate_is_learned_and_ignored():
 
 def test_templates_are_reported_but_never_clustered():
     base = ("Grain ships loading at New Orleans elevators numbered {a}, with {b} waiting, trade sources said. "
-            "Continental Grain {c}, Bunge {d}, Cargill {e}, ADM {f}, Peavey {g}.")
+            "Continental Grain {c}, Bunge {d}, Cargill {e}, ADM {f}, Peavey {g}. Loading was slowed by fog on the "
+            "lower Mississippi, and exporters said they expected the line of vessels to shorten later in the week "
+            "once barge traffic returned to normal and the grain inspectors cleared the backlog of samples.")
     day1 = Article("d1", base.format(a=10, b=18, c=3, d=0, e=4, f=1, g=2))
     day2 = Article("d2", base.format(a=9, b=16, c=5, d=2, e=1, f=0, g=3))
     result = Detector().run([day1, day2])

@@ -32,12 +32,22 @@ def test_fed_repurchase_template_a_week_apart_is_different_news(reuters):
     assert result.scores.jaccard > 0.7  # the wording is nearly identical
 
 
-def test_same_template_without_dates_is_held_to_the_higher_bar(reuters):
-    # One figure differs in a short dispatch: without publication dates this
-    # looks like a correction, and corrections stay duplicates.
+def test_without_dates_one_figure_in_a_short_dispatch_is_still_a_template(reuters):
+    # One figure differs in a 50-word dispatch: 10% of it differs only in a
+    # figure, which is the (undated) bar; splitting different news wins.
     a, b = reuters["522"], reuters["3164"]
     result = compare(Article(a.id, a.text, a.title), Article(b.id, b.text, b.title))
-    assert result.is_duplicate
+    assert result.relation is Relation.TEMPLATE
+    assert result.scores.numbers == 0.5  # one of its two figures differs
+
+
+def test_a_corrected_figure_in_a_long_dispatch_stays_a_duplicate(seed_articles):
+    original = seed_articles[4].text
+    assert "40 milliards" in original
+    corrected = original.replace("40 milliards", "42 milliards")
+    result = compare(original, corrected)
+    assert result.relation is Relation.NEAR
+    assert result.scores.numbers == 0.75  # 3 of its 4 distinct figures agree
 
 
 def test_corrected_dispatch_stays_a_duplicate(reuters):

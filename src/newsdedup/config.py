@@ -157,7 +157,7 @@ class LSHConfig:
     rows: int | None = None
     max_bucket: int = 64
     rewrite_pass: bool = True
-    rewrite_threshold: float = 0.5
+    rewrite_threshold: float = 0.4
 
     def validate(self, num_perm: int) -> None:
         _check(0.0 < self.threshold < 1.0, "LSH threshold must be strictly between 0 and 1")
@@ -195,9 +195,9 @@ class VerifyConfig:
 
     near_jaccard: float = 0.8
     partial_containment: float = 0.7
-    rewrite_cosine: float = 0.75
-    rewrite_containment: float = 0.15
-    template_figures: float = 0.2
+    rewrite_cosine: float = 0.6
+    rewrite_containment: float = 0.25
+    template_figures: float = 0.1
     template_figures_dated: float = 0.05
     resend_hours: float = 24.0
 

@@ -24,6 +24,7 @@ from .config import DetectorConfig, SignConfig
 from .learned import Learned
 from .normalize import normalize_text
 from .sign import Signer
+from .spool import kept_offsets
 from .tokenize import tokenize
 
 __all__ = ["BatchFeatures", "Featurizer", "REWRITE_NUM_PERM"]
@@ -84,12 +85,6 @@ def _membership_table(words: np.ndarray) -> np.ndarray | None:
     return table
 
 
-def _fix_offsets(keep: np.ndarray, offsets: np.ndarray) -> np.ndarray:
-    """CSR offsets of the kept elements of each row."""
-    kept_before = np.concatenate([[0], np.cumsum(keep, dtype=np.int64)])
-    return kept_before[offsets]
-
-
 class Featurizer:
     """Turns (text, source) pairs into :class:`BatchFeatures`.
 
@@ -115,7 +110,7 @@ class Featurizer:
         keep = (flags & K.FLAG_NUMBER) == 0
         if self._common is not None:
             keep &= ~self._common[tokens & np.uint32(len(self._common) - 1)]
-        return self.word_signer.sign_sets(tokens[keep], _fix_offsets(keep, offsets))
+        return self.word_signer.sign_sets(tokens[keep], kept_offsets(offsets, keep))
 
     def run(self, items: list[tuple[str, str | None]]) -> BatchFeatures:
         """Featurise one batch of (full text, source) pairs."""

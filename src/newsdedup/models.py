@@ -110,9 +110,10 @@ class Scores:
         jaccard: Exact Jaccard similarity of the two shingle sets.
         containment: Share of the *smaller* shingle set found in the larger one.
         cosine: TF-IDF cosine of the two texts (IDF fitted on the corpus).
-        numbers: How well figures and dates agree: 1 minus the share of the
-            shorter text that matches the other only once figures are
-            ignored (1.0 when no figure differs).
+        numbers: How well figures and dates agree (1.0 when none differs):
+            the lower of the share of the smaller text's distinct figures
+            found in the other, and 1 minus the share of the shorter text
+            that matches the other only once figures are ignored.
     """
 
     jaccard: float

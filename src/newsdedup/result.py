@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 __all__ = ["VerifiedPairs", "assemble_result", "exact_groups"]
 
 _DUPLICATE_CODES = np.array([RELATION_CODES[r] for r in Relation if r.is_duplicate], np.int8)
-_FIELDS = ("jaccard", "containment", "cosine", "phrases", "numbers", "apart", "n_shingles", "exact")
+_FIELDS = ("jaccard", "containment", "cosine", "phrases", "numbers", "figures", "apart", "n_shingles", "exact")
 
 
 def exact_groups(keys: np.ndarray, rank: np.ndarray) -> tuple[np.ndarray, dict[int, list[int]]]:
@@ -68,7 +68,7 @@ class VerifiedPairs:
         if self._flat is None:
             if not self._parts:
                 empty = np.zeros(0, np.int64)
-                self._flat = (empty, empty, np.zeros(0, np.int8), PairScores(*[np.zeros(0)] * 5, np.zeros(0, bool), np.zeros(0), np.zeros(0, bool)))
+                self._flat = (empty, empty, np.zeros(0, np.int8), PairScores(*[np.zeros(0)] * 6, np.zeros(0, bool), np.zeros(0), np.zeros(0, bool)))
             else:
                 a = np.concatenate([p[0] for p in self._parts])
                 b = np.concatenate([p[1] for p in self._parts])

@@ -22,7 +22,19 @@ import tempfile
 
 import numpy as np
 
-__all__ = ["TokenSpool", "take_rows"]
+__all__ = ["TokenSpool", "kept_offsets", "take_rows"]
+
+
+def kept_offsets(offsets: np.ndarray, keep: np.ndarray) -> np.ndarray:
+    """CSR offsets of ``values[keep]``: each row keeps only its kept elements.
+
+    Example:
+        >>> kept_offsets(np.array([0, 2, 5]), np.array([True, False, True, True, False])).tolist()
+        [0, 1, 3]
+    """
+    before = np.zeros(len(keep) + 1, np.int64)
+    np.cumsum(keep, out=before[1:])
+    return before[offsets]
 
 
 def take_rows(offsets: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -42,10 +42,11 @@ def test_big_buckets_stay_connected_without_all_pairs():
     assert reached == set(range(200))
 
 
-def test_ids_map_rows_back():
-    sigs = np.array([[1, 1], [1, 1], [2, 2]], np.uint32)
+def test_only_the_given_rows_take_part():
+    sigs = np.zeros((12, 2), np.uint32)
+    sigs[7] = 9  # differs from every other row
     a, b = candidate_pairs(sigs, 1, 2, ids=np.array([10, 5, 7]))
-    assert list(zip(a.tolist(), b.tolist())) == [(5, 10)]
+    assert list(zip(a.tolist(), b.tolist())) == [(5, 10)]  # rows 0-4, 6, 8, 9, 11 are left out
 
 
 def test_params_are_datasketchs():

@@ -361,16 +361,16 @@ def count_document_frequency(tokens, tok_offsets, n_features, df, last_seen, doc
 
 
 @njit(cache=True)
-def band_keys(sigs, bands, rows):
-    """One 64-bit key per (document, band): a hash of the band's rows."""
-    n = sigs.shape[0]
-    keys = np.empty((bands, n), np.uint64)
-    for b in range(bands):
-        for d in range(n):
-            acc = np.uint64(b + 1) * np.uint64(0x9E3779B97F4A7C15)
-            for r in range(rows):
-                acc = fmix64(acc ^ np.uint64(sigs[d, b * rows + r]))
-            keys[b, d] = acc
+def band_keys(sigs, rows_of, band, rows):
+    """64-bit key of one band (a hash of its ``rows`` values) for the given signature rows."""
+    keys = np.empty(rows_of.shape[0], np.uint64)
+    lo = band * rows
+    for i in range(rows_of.shape[0]):
+        d = rows_of[i]
+        acc = np.uint64(band + 1) * np.uint64(0x9E3779B97F4A7C15)
+        for r in range(rows):
+            acc = fmix64(acc ^ np.uint64(sigs[d, lo + r]))
+        keys[i] = acc
     return keys
 
 
@@ -498,3 +498,22 @@ def estimated_jaccard(sigs, left, right):
                 same += 1
         out[q] = same / p
     return out
+
+
+@njit(cache=True)
+def gather_rows(values, offsets, rows):
+    """Copy the given CSR rows, in that order, into a new CSR array (no index arrays)."""
+    n = rows.shape[0]
+    out_offsets = np.empty(n + 1, np.int64)
+    total = 0
+    for i in range(n):
+        out_offsets[i] = total
+        total += offsets[rows[i] + 1] - offsets[rows[i]]
+    out_offsets[n] = total
+    out = np.empty(total, values.dtype)
+    for i in range(n):
+        lo = offsets[rows[i]]
+        w = out_offsets[i]
+        for j in range(offsets[rows[i] + 1] - lo):
+            out[w + j] = values[lo + j]
+    return out, out_offsets

@@ -48,19 +48,21 @@ def candidate_pairs(signatures: np.ndarray, bands: int, rows: int, max_bucket: i
         signatures: uint32 (n × num_perm).
         bands, rows: LSH banding (bands * rows <= num_perm).
         max_bucket: Larger buckets are linked as chain + star, not all pairs.
-        ids: Number to report for each row (default: the row number).
+        ids: Only these rows take part, and pairs are reported as row numbers
+            (default: every row). The matrix is not copied.
 
     Returns:
         Two int64 arrays ``a < b`` of unique pairs, sorted.
     """
-    n = signatures.shape[0]
-    if n < 2:
+    rows_of = np.arange(signatures.shape[0], dtype=np.int64) if ids is None else np.asarray(ids, np.int64)
+    if len(rows_of) < 2:
         return np.zeros(0, np.int64), np.zeros(0, np.int64)
-    keys = K.band_keys(np.ascontiguousarray(signatures), bands, rows)
+    signatures = np.ascontiguousarray(signatures)
     chunks = []
     for b in range(bands):
-        order = np.argsort(keys[b], kind="stable")
-        sorted_keys = keys[b][order]
+        keys = K.band_keys(signatures, rows_of, b, rows)
+        order = np.argsort(keys)
+        sorted_keys = keys[order]
         dup = sorted_keys[1:] == sorted_keys[:-1]
         if not dup.any():
             continue
@@ -68,7 +70,7 @@ def candidate_pairs(signatures: np.ndarray, bands: int, rows: int, max_bucket: i
         while True:
             out_a = np.empty(cap, np.int64)
             out_b = np.empty(cap, np.int64)
-            filled = K.bucket_pairs(order.astype(np.int64), sorted_keys, max_bucket, out_a, out_b, 0)
+            filled = K.bucket_pairs(rows_of[order], sorted_keys, max_bucket, out_a, out_b, 0)
             if filled >= 0:
                 break
             cap *= 4
@@ -77,10 +79,7 @@ def candidate_pairs(signatures: np.ndarray, bands: int, rows: int, max_bucket: i
             chunks = [np.unique(np.concatenate(chunks))]
     if not chunks:
         return np.zeros(0, np.int64), np.zeros(0, np.int64)
-    a, b = _unpack(np.unique(np.concatenate(chunks)))
-    if ids is not None:
-        return _unpack(np.unique(_pack(ids[a], ids[b])))
-    return a, b
+    return _unpack(np.unique(np.concatenate(chunks)))
 
 
 def merge_pairs(*pair_sets: tuple[np.ndarray, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:

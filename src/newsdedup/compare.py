@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .config import DetectorConfig
-from .explain import Passage, coverage, shared_passages
+from .explain import Passage, coverage, only_in, shared_passages
 from .featurize import Featurizer
 from .models import Article, Relation, Scores
 from .tfidf import CorpusStats
@@ -45,6 +45,8 @@ class Comparison:
     passages: list[Passage] = field(default_factory=list)
     shared_a: float = 0.0
     shared_b: float = 0.0
+    only_a: list[Passage] = field(default_factory=list)
+    only_b: list[Passage] = field(default_factory=list)
 
     @property
     def is_duplicate(self) -> bool:
@@ -61,6 +63,10 @@ class Comparison:
             "words": {"a": self.words_a, "b": self.words_b},
             "shared": {"a": round(self.shared_a, 4), "b": round(self.shared_b, 4)},
             "passages": [p.to_dict() for p in self.passages],
+            "only_in_a": [{"words": p.a_end - p.a_start, "a": [p.a_start, p.a_end], "text": p.text}
+                          for p in self.only_a],
+            "only_in_b": [{"words": p.b_end - p.b_start, "b": [p.b_start, p.b_end], "text": p.text}
+                          for p in self.only_b],
         }
 
 
@@ -99,4 +105,5 @@ def compare(a: Article | str, b: Article | str, config: DetectorConfig | None = 
     shared_a, shared_b = coverage(passages, n_a, n_b)
     return Comparison(art_a.id, art_b.id, relation_of(code), scores.scores(0), float(scores.phrases[0]),
                       explain_reason(code, scores, 0, config), n_a, n_b,
-                      sorted(passages, key=lambda p: -p.words), shared_a, shared_b)
+                      sorted(passages, key=lambda p: -p.words), shared_a, shared_b,
+                      only_in(batch, 0, passages, "a"), only_in(batch, 1, passages, "b"))

@@ -29,7 +29,7 @@ import numpy as np
 from .cluster import priority_order
 from .config import DetectorConfig
 from .errors import InputError
-from .featurize import BatchFeatures, Featurizer, init_worker, run_in_worker
+from .featurize import REWRITE_NUM_PERM, BatchFeatures, Featurizer, init_worker, run_in_worker
 from .learned import Learned, learn_from_sample
 from .models import Article
 from .spool import TokenSpool
@@ -94,21 +94,29 @@ def _featurized(batches: Iterable[list], config: DetectorConfig,
             yield in_flight.popleft().get()
 
 
+@dataclass
+class _Part:
+    """What is kept of one batch in memory (its tokens went to the spool)."""
+
+    signatures: np.ndarray
+    word_signatures: np.ndarray
+    exact_keys: np.ndarray
+    lengths: np.ndarray
+
+
 class _Collector:
     """Accumulates article metadata and batch features."""
 
     def __init__(self) -> None:
         self.ids: list[str] = []
-        self.seen: dict[str, str | None] = {}
+        self.seen: set[str] = set()
         self.published: list[float] = []
-        self.parts: list[BatchFeatures] = []
+        self.parts: list[_Part] = []
 
     def meta(self, article: Article) -> None:
         if article.id in self.seen:
-            first = self.seen[article.id]
-            raise InputError(f"duplicate id {article.id!r}" + (f" (first seen at {first})" if first else ""),
-                             path=article.origin)
-        self.seen[article.id] = article.origin
+            raise InputError(f"duplicate id {article.id!r}", path=article.origin)
+        self.seen.add(article.id)
         self.ids.append(article.id)
         self.published.append(article.published.timestamp() if article.published else np.nan)
 
@@ -132,23 +140,42 @@ def build_corpus(articles: Iterable[Article], config: DetectorConfig, progress: 
         for feats in _featurized(batches, config, learned):
             spool.append(feats.tokens, feats.flags, feats.offsets)
             stats.add(feats.tokens, feats.offsets)
-            collector.parts.append(BatchFeatures(feats.signatures, feats.word_signatures, feats.exact_keys,
-                                                 np.zeros(0, np.uint32), np.zeros(0, np.uint8), feats.offsets))
+            collector.parts.append(_Part(feats.signatures, feats.word_signatures, feats.exact_keys, feats.lengths))
             if progress:
                 progress("sign", len(feats))
     except BaseException:
         spool.close()
         raise
     parts = collector.parts
-    num_perm = config.sign.num_perm
+    collector.seen.clear()
     return Corpus(
         ids=collector.ids,
         published=np.array(collector.published, np.float64),
-        signatures=np.concatenate([p.signatures for p in parts]) if parts else np.zeros((0, num_perm), np.uint32),
-        word_signatures=np.concatenate([p.word_signatures for p in parts]) if parts else np.zeros((0, 1), np.uint32),
-        exact_keys=np.concatenate([p.exact_keys for p in parts]) if parts else np.zeros(0, np.uint64),
-        lengths=np.concatenate([p.lengths for p in parts]) if parts else np.zeros(0, np.int64),
+        signatures=_stack(parts, "signatures", config.sign.num_perm),
+        word_signatures=_stack(parts, "word_signatures", REWRITE_NUM_PERM),
+        exact_keys=_stack(parts, "exact_keys"),
+        lengths=_stack(parts, "lengths"),
         spool=spool,
         stats=stats,
         learned=learned,
     )
+
+
+def _stack(parts: list[_Part], name: str, width: int | None = None) -> np.ndarray:
+    """Concatenate one field of every batch, freeing each batch's copy as it goes.
+
+    ``np.concatenate`` would hold every part and the result at once: twice
+    the signature matrix, the largest thing in memory.
+    """
+    arrays = [getattr(p, name) for p in parts]
+    total = sum(len(a) for a in arrays)
+    shape = (total, width) if width is not None else (total,)
+    dtype = arrays[0].dtype if arrays else (np.uint32 if width is not None else np.int64)
+    out = np.empty(shape, dtype)
+    row = 0
+    for i, part in enumerate(parts):
+        out[row:row + len(arrays[i])] = arrays[i]
+        row += len(arrays[i])
+        arrays[i] = None  # type: ignore[call-overload]
+        setattr(part, name, None)
+    return out

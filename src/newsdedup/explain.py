@@ -23,7 +23,7 @@ import numpy as np
 
 from .tokenize import TokenBatch
 
-__all__ = ["Passage", "coverage", "shared_passages"]
+__all__ = ["Passage", "coverage", "only_in", "shared_passages"]
 
 
 @dataclass(frozen=True)
@@ -96,3 +96,35 @@ def coverage(passages: list[Passage], n_a: int, n_b: int) -> tuple[float, float]
         in_a[p.a_start:p.a_end] = True
         in_b[p.b_start:p.b_end] = True
     return (float(in_a[:n_a].mean()) if n_a else 0.0, float(in_b[:n_b].mean()) if n_b else 0.0)
+
+
+def only_in(batch: TokenBatch, doc: int, passages: list[Passage], side: str, min_words: int = 3) -> list[Passage]:
+    """Runs of a document's words outside every shared passage: what one side added or cut.
+
+    Args:
+        batch: Tokens of both documents, tokenised with ``spans=True``.
+        doc: The document's position in the batch.
+        passages: Shared passages from :func:`shared_passages`.
+        side: ``"a"`` or ``"b"``: which side of the passages ``doc`` is.
+        min_words: Shorter runs are left out (a changed word here and there).
+
+    Returns:
+        The runs, longest first, as passages whose other side is empty.
+    """
+    n = int(batch.offsets[doc + 1] - batch.offsets[doc])
+    covered = np.zeros(n + 1, bool)
+    for p in passages:
+        lo, hi = (p.a_start, p.a_end) if side == "a" else (p.b_start, p.b_end)
+        covered[lo:hi] = True
+    covered[n] = True
+    runs: list[Passage] = []
+    start = None
+    for i in range(n + 1):
+        if not covered[i] and start is None:
+            start = i
+        elif covered[i] and start is not None:
+            if i - start >= min_words:
+                text = _text_of(batch, doc, start, i)
+                runs.append(Passage(start, i, 0, 0, text) if side == "a" else Passage(0, 0, start, i, text))
+            start = None
+    return sorted(runs, key=lambda p: -(p.a_end - p.a_start + p.b_end - p.b_start))

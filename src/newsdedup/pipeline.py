@@ -40,7 +40,7 @@ __all__ = ["Detector"]
 ProgressCallback = Callable[[str, int], None]
 
 #: Candidate pairs verified per chunk: bounds the memory of shingle sets and vectors.
-VERIFY_CHUNK = 50_000
+VERIFY_CHUNK = 10_000
 #: Candidates whose signature estimates miss every threshold by more than this are dropped
 #: before exact verification (128 permutations estimate Jaccard within ±0.09 at 2σ).
 PREFILTER_MARGIN = 0.2
@@ -114,11 +114,11 @@ class Detector:
             bands, rows = lsh.bands, lsh.rows
         else:
             bands, rows = lsh_params(lsh.threshold, self.config.sign.num_perm, tuple(lsh.weights))
-        main = candidate_pairs(corpus.signatures[reps], bands, rows, lsh.max_bucket, ids=reps)
+        main = candidate_pairs(corpus.signatures, bands, rows, lsh.max_bucket, ids=reps)
         word = (np.zeros(0, np.int64), np.zeros(0, np.int64))
         if lsh.rewrite_pass and self.config.shingle.kind == "word":
             w_bands, w_rows = lsh_params(lsh.rewrite_threshold, corpus.word_signatures.shape[1])
-            word = candidate_pairs(corpus.word_signatures[reps], w_bands, w_rows, lsh.max_bucket, ids=reps)
+            word = candidate_pairs(corpus.word_signatures, w_bands, w_rows, lsh.max_bucket, ids=reps)
         left, right = self._prefilter(corpus, *merge_pairs(main, word))
         return _Candidates(reps, twins, left, right, len(main[0]), len(word[0]))
 

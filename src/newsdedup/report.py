@@ -140,3 +140,12 @@ def write_comparison(c: Comparison, fmt: str, out: TextIO, max_passages: int = 1
                           f"[bold yellow]{escape(text)}[/bold yellow]")
     else:
         console.print("Shared passages: none")
+    if c.passages:
+        for label, runs, side in (("Only in A (cut or changed)", c.only_a, "a"), ("Only in B (added or changed)", c.only_b, "b")):
+            if runs:
+                console.print(f"{label}, longest first:")
+                for p in runs[:3]:
+                    lo, hi = (p.a_start, p.a_end) if side == "a" else (p.b_start, p.b_end)
+                    text = " ".join(p.text.split())
+                    short = text if len(text) <= 160 else text[:157] + "..."
+                    console.print(f"  [{hi - lo} words, {side.upper()} {lo}-{hi}] {escape(short)}")

@@ -4,7 +4,9 @@ Why: verification needs the tokens of the articles in candidate pairs, but
 which articles those are is only known after every article is signed. Holding
 all texts costs ~4 KB an article (4 GB at a million); re-reading the input is
 impossible for stdin. The spool keeps 5 bytes a token (hash + flags) in two
-temporary files and hands back any subset as CSR arrays through a memory map.
+temporary files and reads back any subset as CSR arrays. It reads with
+``pread`` rather than a memory map, so the pages it touched do not stay in
+the process's resident memory.
 
 Example:
     >>> import numpy as np
@@ -22,7 +24,7 @@ import tempfile
 
 import numpy as np
 
-__all__ = ["TokenSpool", "kept_offsets", "take_rows"]
+__all__ = ["TokenSpool", "kept_offsets"]
 
 
 def kept_offsets(offsets: np.ndarray, keep: np.ndarray) -> np.ndarray:
@@ -37,21 +39,12 @@ def kept_offsets(offsets: np.ndarray, keep: np.ndarray) -> np.ndarray:
     return before[offsets]
 
 
-def take_rows(offsets: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Element indices and new offsets selecting ``rows`` of a CSR layout, in that order.
-
-    Example:
-        >>> index, new_offsets = take_rows(np.array([0, 2, 2, 5]), np.array([2, 0]))
-        >>> index.tolist(), new_offsets.tolist()
-        ([2, 3, 4, 0, 1], [0, 3, 5])
-    """
-    rows = np.asarray(rows, np.int64)
-    starts = offsets[rows]
-    lengths = offsets[rows + 1] - starts
-    new_offsets = np.zeros(len(rows) + 1, np.int64)
-    np.cumsum(lengths, out=new_offsets[1:])
-    index = np.repeat(starts - new_offsets[:-1], lengths) + np.arange(new_offsets[-1], dtype=np.int64)
-    return index, new_offsets
+def _read_exactly(fd: int, into: memoryview, offset: int) -> None:
+    while len(into):
+        got = os.preadv(fd, [into], offset)
+        if got <= 0:
+            raise OSError(f"token spool ended early at byte {offset}")
+        into, offset = into[got:], offset + got
 
 
 class TokenSpool:
@@ -67,7 +60,7 @@ class TokenSpool:
         self._flags = open(os.path.join(self._dir.name, "flags.u8"), "wb")
         self._offsets = [np.zeros(1, np.int64)]
         self._total = 0
-        self._maps: tuple[np.ndarray, np.ndarray] | None = None
+        self._readers: tuple[int, int] | None = None
         self._all_offsets: np.ndarray | None = None
 
     def __enter__(self) -> TokenSpool:
@@ -81,7 +74,7 @@ class TokenSpool:
 
     def append(self, tokens: np.ndarray, flags: np.ndarray, offsets: np.ndarray) -> None:
         """Add a batch of documents (CSR layout, offsets starting at 0)."""
-        if self._maps is not None:
+        if self._readers is not None:
             raise RuntimeError("the spool is closed for writing once read")
         self._tokens.write(np.ascontiguousarray(tokens, np.uint32).tobytes())
         self._flags.write(np.ascontiguousarray(flags, np.uint8).tobytes())
@@ -98,24 +91,30 @@ class TokenSpool:
     def lengths(self) -> np.ndarray:
         return np.diff(self.offsets)
 
-    def _open_maps(self) -> tuple[np.ndarray, np.ndarray]:
-        if self._maps is None:
+    def _open_for_reading(self) -> tuple[int, int]:
+        if self._readers is None:
             self._tokens.close()
             self._flags.close()
-            if self._total == 0:
-                self._maps = (np.zeros(0, np.uint32), np.zeros(0, np.uint8))
-            else:
-                self._maps = (
-                    np.memmap(self._tokens.name, np.uint32, "r", shape=(self._total,)),
-                    np.memmap(self._flags.name, np.uint8, "r", shape=(self._total,)),
-                )
-        return self._maps
+            self._readers = (os.open(self._tokens.name, os.O_RDONLY), os.open(self._flags.name, os.O_RDONLY))
+        return self._readers
 
     def take(self, docs: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Tokens, flags and offsets of the given documents, in that order (CSR)."""
-        tokens, flags = self._open_maps()
-        index, out_offsets = take_rows(self.offsets, docs)
-        return np.asarray(tokens[index]), np.asarray(flags[index]), out_offsets
+        tokens_fd, flags_fd = self._open_for_reading()
+        docs = np.asarray(docs, np.int64)
+        offs = self.offsets
+        starts = offs[docs]
+        lengths = offs[docs + 1] - starts
+        out_offsets = np.zeros(len(docs) + 1, np.int64)
+        np.cumsum(lengths, out=out_offsets[1:])
+        tokens = np.empty(out_offsets[-1], np.uint32)
+        flags = np.empty(out_offsets[-1], np.uint8)
+        token_view, flag_view = memoryview(tokens).cast("B"), memoryview(flags)
+        for start, length, at in zip(starts.tolist(), lengths.tolist(), out_offsets[:-1].tolist()):
+            if length:
+                _read_exactly(tokens_fd, token_view[4 * at:4 * (at + length)], 4 * start)
+                _read_exactly(flags_fd, flag_view[at:at + length], start)
+        return tokens, flags, out_offsets
 
     def iter_chunks(self, size: int = 50_000):
         """Yield (first document number, tokens, flags, offsets) over all documents."""
@@ -124,7 +123,10 @@ class TokenSpool:
             yield (lo, *self.take(docs))
 
     def close(self) -> None:
-        self._maps = None
+        if self._readers is not None:
+            for fd in self._readers:
+                os.close(fd)
+            self._readers = None
         for f in (self._tokens, self._flags):
             if not f.closed:
                 f.close()

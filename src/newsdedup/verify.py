@@ -46,7 +46,7 @@ from . import _kernels as K
 from .config import DetectorConfig
 from .models import Relation, Scores
 from .shingle import shingle_sets, sorted_sets
-from .spool import kept_offsets, take_rows
+from .spool import kept_offsets
 from .tfidf import TfidfModel, cosine_pairs
 
 __all__ = ["NONE", "PairScores", "RELATION_CODES", "RELATION_NAMES", "Verifier", "explain_reason"]
@@ -98,8 +98,8 @@ def _overlap(tokens: np.ndarray, offsets: np.ndarray, left: np.ndarray, right: n
         empty = np.zeros(0, np.int64)
         return empty, empty, empty
     docs, local = np.unique(np.concatenate([left, right]), return_inverse=True)
-    index, sub_offsets = take_rows(offsets, docs)
-    values, set_offsets = shingle_sets(tokens[index], sub_offsets, k)
+    sub_tokens, sub_offsets = K.gather_rows(tokens, offsets, docs)
+    values, set_offsets = shingle_sets(sub_tokens, sub_offsets, k)
     inter = K.intersect_sizes(values, set_offsets, local[:len(left)], local[len(left):])
     sizes = np.diff(set_offsets)
     return inter, sizes[local[:len(left)]], sizes[local[len(left):]]
@@ -258,7 +258,23 @@ def explain_reason(code: int, s: PairScores, i: int, config: DetectorConfig) -> 
     if rel is Relation.REWRITE:
         return (f"reworded: tf-idf cosine {s.cosine[i]:.2f} >= {v.rewrite_cosine:.2f} and "
                 f"{s.phrases[i]:.0%} of 3-word phrases shared")
-    return (f"not a copy: jaccard {s.jaccard[i]:.2f} < {v.near_jaccard:.2f}, containment "
-            f"{s.containment[i]:.2f} < {v.partial_containment:.2f}, cosine {s.cosine[i]:.2f} < "
-            f"{v.rewrite_cosine:.2f}" + ("" if s.phrases[i] >= v.rewrite_containment else
-                                          f", {s.phrases[i]:.0%} of 3-word phrases shared"))
+    return "not a copy: " + ", ".join(_unmet(s, i, config))
+
+
+def _unmet(s: PairScores, i: int, config: DetectorConfig) -> list[str]:
+    """The conditions a pair misses, in words, for the 'not a copy' reason."""
+    v = config.verify
+    unmet = [f"jaccard {s.jaccard[i]:.2f} < {v.near_jaccard:.2f}"]
+    if s.n_shingles[i] < MIN_PARTIAL_SHINGLES:
+        unmet.append(f"too short to be contained ({s.n_shingles[i]} < {MIN_PARTIAL_SHINGLES} shingles)")
+    else:
+        unmet.append(f"containment {s.containment[i]:.2f} < {v.partial_containment:.2f}")
+    if config.shingle.kind == "char" or not config.lsh.rewrite_pass:
+        return unmet
+    if s.cosine[i] < v.rewrite_cosine:
+        unmet.append(f"cosine {s.cosine[i]:.2f} < {v.rewrite_cosine:.2f}")
+    if s.phrases[i] < v.rewrite_containment:
+        unmet.append(f"{s.phrases[i]:.0%} of 3-word phrases shared (< {v.rewrite_containment:.0%})")
+    if s.n_shingles[i] < MIN_REWRITE_SHINGLES and len(unmet) == 2:
+        unmet.append(f"too short to judge as a rewrite ({s.n_shingles[i]} < {MIN_REWRITE_SHINGLES} shingles)")
+    return unmet

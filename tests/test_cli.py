@@ -172,3 +172,22 @@ def test_module_entry_point_and_version(seed_paths):
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["articles"] == 5
     assert run("--version").stdout.startswith("newsdedup ")
+
+
+def test_json_says_how_the_signatures_were_made(seed_paths):
+    data = json.loads(run("scan", str(seed_paths[0].parent), "-f", "json", "-q", "--num-perm", "64", "--seed", "7").stdout)
+    settings = data["settings"]
+    assert settings["fingerprint"] == "n1_w5_p64_s7_affine32"
+    assert settings["sign"]["num_perm"] == 64 and settings["sign"]["scheme"] == "affine32"
+
+
+def test_progress_bar_draws_on_a_terminal(monkeypatch):
+    from newsdedup.cli import _common
+
+    monkeypatch.setattr(_common.sys.stderr, "isatty", lambda: True, raising=False)
+    with _common.progress_bar(quiet=False) as update:
+        assert update is not None
+        update("sign", 10)
+        update("sign", 5)
+    with _common.progress_bar(quiet=True) as update:
+        assert update is None

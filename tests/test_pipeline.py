@@ -93,3 +93,26 @@ def test_character_shingles_find_copies_in_chinese():
     (original, members), = clusters_of(result)
     assert original == "zh1"
     assert [m[0] for m in members] == ["zh2"] and members[0][1] in ("near", "partial")
+
+
+@pytest.mark.parametrize(("language", "text"), [
+    ("zh", "北大西洋公约组织国防部长周二在布鲁塞尔举行会议，讨论对乌克兰的支持以及弹药库存问题。各国承诺增加产量，"
+           "并加强防空系统。秘书长表示，联盟必须为长期冲突做好准备，同时继续向基辅提供援助。"),
+    ("ja", "北大西洋条約機構の国防相会合が火曜日にブリュッセルで開かれ、ウクライナへの支援と弾薬の備蓄について協議した。"
+           "各国は生産の拡大と防空の強化を約束し、事務総長は長期戦への備えが必要だと述べた。"),
+    ("th", "รัฐมนตรีกลาโหมของนาโตประชุมกันที่กรุงบรัสเซลส์ในวันอังคารเพื่อหารือเรื่องการสนับสนุนยูเครนและคลังกระสุน"
+           "ประเทศสมาชิกให้คำมั่นว่าจะเพิ่มการผลิตและเสริมระบบป้องกันภัยทางอากาศ"),
+    ("ur", "نیٹو کے وزرائے دفاع نے منگل کو برسلز میں ملاقات کی اور یوکرین کی حمایت اور گولہ بارود کے ذخائر پر "
+           "تبادلہ خیال کیا۔ رکن ممالک نے پیداوار بڑھانے اور فضائی دفاع مضبوط کرنے کا وعدہ کیا۔ سیکرٹری جنرل نے کہا "
+           "کہ اتحاد کو طویل تنازع کے لیے تیار رہنا چاہیے۔"),
+    ("ar", "اجتمع وزراء دفاع حلف شمال الأطلسي يوم الثلاثاء في بروكسل لبحث دعم أوكرانيا ومخزونات الذخيرة. وتعهدت "
+           "الدول الأعضاء بزيادة الإنتاج وتعزيز الدفاع الجوي، وقال الأمين العام إن الحلف يجب أن يستعد لصراع طويل."),
+])
+def test_copies_are_found_in_scripts_of_every_kind(language, text):
+    copy = text[: int(len(text) * 0.8)]  # a trimmed republication
+    unrelated = "Le football est un sport populaire dans le monde entier et les supporters remplissent les stades."
+    result = Detector().run([Article(f"{language}-original", text), Article(f"{language}-copy", copy),
+                             Article("other", unrelated)])
+    (original, members), = clusters_of(result)
+    assert original == f"{language}-original"
+    assert [m[0] for m in members] == [f"{language}-copy"] and members[0][1] in ("near", "partial")

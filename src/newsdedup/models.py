@@ -203,6 +203,8 @@ class Result:
         stats: Counters and per-stage timings (seconds), for the summary line.
         warnings: Messages about input that was read but is suspicious.
         ids: Ids of every article, in input order (for ``dedup``).
+        settings: The configuration the run used (``DetectorConfig.to_dict``
+            plus its ``fingerprint``), so a result says how it was made.
     """
 
     articles: int
@@ -211,6 +213,7 @@ class Result:
     stats: dict[str, float] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
     ids: list[str] = field(default_factory=list)
+    settings: dict[str, Any] = field(default_factory=dict)
 
     @property
     def duplicates(self) -> int:
@@ -228,4 +231,5 @@ class Result:
             "duplicates": self.duplicates,
             "stats": {k: round(v, 4) if isinstance(v, float) else v for k, v in self.stats.items()},
             "warnings": list(self.warnings),
+            "settings": self.settings,
         }

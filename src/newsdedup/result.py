@@ -170,4 +170,5 @@ def assemble_result(corpus: Corpus, groups, verified: VerifiedPairs, twins: dict
                "duplicates": sum(len(c.members) for c in clusters), **by_relation, **stats},
         warnings=warnings,
         ids=list(corpus.ids),
+        settings={"fingerprint": config.fingerprint(), **config.to_dict()},
     )

@@ -1,0 +1,213 @@
+"""The tokenizer's inner loop: UTF-8 bytes → folded code points → token hashes.
+
+One pass over the bytes, no string is built. Each code point is folded
+(lower case, diacritics off) through a table and classified through
+another (see ``newsdedup/tokenize.py``, which builds both and states the
+rules; its tests check this loop against a plain Python version of them).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+from .hashing import FNV_OFFSET, FNV_PRIME, U32, fmix64
+
+# Character classes (the values of the class table).
+SEP = 0  # separator: spaces, punctuation, symbols
+WORD = 1  # letter or mark that belongs to a word
+SINGLE = 2  # a character of a script written without spaces: a token by itself
+APOS = 3  # apostrophe: elision or separator
+SKIP = 4  # diacritic or zero-width character: dropped, does not split a word
+JOIN = 5  # , . : - / : part of a number when between two digits, else separator
+DIGIT = 6  # a digit: word character that marks the token as a number
+
+SPACE_TOKEN = np.uint32(0x9E3779B9)  # stands for a run of separators in character mode
+FLAG_NUMBER = np.uint8(1)
+
+
+@njit(cache=True, inline="always")
+def _finish(state):
+    return np.uint32(fmix64(state) & U32)
+
+
+@njit(cache=True, inline="always")
+def _mix(state, cp):
+    return (state ^ np.uint64(cp)) * FNV_PRIME
+
+
+@njit(cache=True, inline="always")
+def _decode(buf, i):
+    """Decode one UTF-8 code point at ``buf[i]``; returns (code point, length)."""
+    c = np.int64(buf[i])
+    if c < 0x80:
+        return c, 1
+    n = buf.shape[0]
+    if c >= 0xF0 and i + 3 < n:
+        return ((c & 0x07) << 18) | ((np.int64(buf[i + 1]) & 0x3F) << 12) | (
+            (np.int64(buf[i + 2]) & 0x3F) << 6) | (np.int64(buf[i + 3]) & 0x3F), 4
+    if c >= 0xE0 and i + 2 < n:
+        return ((c & 0x0F) << 12) | ((np.int64(buf[i + 1]) & 0x3F) << 6) | (np.int64(buf[i + 2]) & 0x3F), 3
+    if c >= 0xC0 and i + 1 < n:
+        return ((c & 0x1F) << 6) | (np.int64(buf[i + 1]) & 0x3F), 2
+    return 0xFFFD, 1
+
+
+@njit(cache=True, inline="always")
+def _read(buf, i, table, fold):
+    """Folded code point, its class and its byte length at ``buf[i]``."""
+    c = buf[i]
+    if c < 0x80:
+        cp = np.int64(fold[c])
+        ln = 1
+    else:
+        raw, ln = _decode(buf, i)
+        cp = np.int64(fold[raw]) if raw < fold.shape[0] else raw
+    cls = table[cp] if cp < table.shape[0] else WORD
+    return cp, cls, ln
+
+
+@njit(cache=True, inline="always")
+def _class_at(buf, i, end, table, fold):
+    """Class of the character at ``i``, or SEP past the end of the document."""
+    if i >= end:
+        return SEP
+    _, cls, _ = _read(buf, i, table, fold)
+    return cls
+
+
+@njit(cache=True)
+def _is_elided(token_hash, elisions):
+    for j in range(elisions.shape[0]):
+        if elisions[j] == token_hash:
+            return True
+    return False
+
+
+@njit(cache=True, inline="always")
+def _emit(hashes, flags, starts, ends, t, h, flag, start, end):
+    """Write token ``t`` (its span only when spans are kept); returns t + 1."""
+    hashes[t] = h
+    flags[t] = flag
+    if starts.shape[0] > 0:
+        starts[t] = start
+        ends[t] = end
+    return t + 1
+
+
+@njit(cache=True)
+def _char_tokens(buf, lo, hi, table, fold, hashes, flags, starts, ends, t):
+    """Character mode: every character a token, each run of separators one token."""
+    first = t
+    prev = SEP
+    pending_space = False
+    i = lo
+    while i < hi:
+        cp, cls, ln = _read(buf, i, table, fold)
+        if cls == SEP or cls == APOS or (cls == JOIN and prev != DIGIT):
+            pending_space = t > first
+        elif cls != SKIP:
+            if pending_space:
+                t = _emit(hashes, flags, starts, ends, t, SPACE_TOKEN, np.uint8(0), i, i)
+                pending_space = False
+            flag = FLAG_NUMBER if cls == DIGIT else np.uint8(0)
+            t = _emit(hashes, flags, starts, ends, t, _finish(_mix(FNV_OFFSET, cp)), flag, i, i + ln)
+        prev = cls
+        i += ln
+    return t
+
+
+@njit(cache=True)
+def _word_tokens(buf, lo, hi, table, fold, elisions, hashes, flags, starts, ends, t):
+    """Word mode: runs of word characters; numbers keep their , . : - /; elisions dropped."""
+    state = FNV_OFFSET
+    in_tok = False
+    tok_start = lo
+    tok_end = lo
+    has_digit = False
+    prev = SEP
+    i = lo
+    while i < hi:
+        # Read inline, not through _read: returning a tuple here costs ~40% of the loop.
+        c = buf[i]
+        if c < 0x80:
+            cp = np.int64(fold[c])
+            ln = 1
+        else:
+            raw, ln = _decode(buf, i)
+            cp = np.int64(fold[raw]) if raw < fold.shape[0] else raw
+        cls = table[cp] if cp < table.shape[0] else WORD
+        if cls == SKIP:
+            i += ln
+            continue
+        if cls == JOIN and prev == DIGIT and in_tok and _class_at(buf, i + ln, hi, table, fold) == DIGIT:
+            state = _mix(state, cp)
+            prev = WORD
+            i += ln
+            continue
+        if cls == WORD or cls == DIGIT:
+            if not in_tok:
+                in_tok, tok_start, state, has_digit = True, i, FNV_OFFSET, False
+            state = _mix(state, cp)
+            tok_end = i + ln
+            has_digit = has_digit or cls == DIGIT
+            prev = cls
+            i += ln
+            continue
+        if in_tok:  # anything else ends the current token
+            h = _finish(state)
+            following = _class_at(buf, i + ln, hi, table, fold) if cls == APOS else SEP
+            if not ((following == WORD or following == DIGIT) and _is_elided(h, elisions)):
+                flag = FLAG_NUMBER if has_digit else np.uint8(0)
+                t = _emit(hashes, flags, starts, ends, t, h, flag, tok_start, tok_end)
+            in_tok = False
+        if cls == SINGLE:
+            t = _emit(hashes, flags, starts, ends, t, _finish(_mix(FNV_OFFSET, cp)), np.uint8(0), i, i + ln)
+        prev = cls
+        i += ln
+    if in_tok:
+        flag = FLAG_NUMBER if has_digit else np.uint8(0)
+        t = _emit(hashes, flags, starts, ends, t, _finish(state), flag, tok_start, tok_end)
+    return t
+
+
+@njit(cache=True)
+def tokenize_batch(buf, doc_offsets, table, fold, elisions, char_mode, spans):
+    """Split UTF-8 documents into token hashes.
+
+    Args:
+        buf: uint8 array, the documents' UTF-8 bytes back to back.
+        doc_offsets: int64 array of n+1 byte offsets into ``buf``.
+        table: uint8 class of each (folded) code point (see the constants above).
+        fold: uint32 folded form of each code point (lower case, accents off);
+            tokens are hashed from folded code points.
+        elisions: uint32 hashes of elided words dropped before an apostrophe.
+        char_mode: every character is a token; separator runs become one.
+        spans: also return each token's byte span (for display); else the
+            span arrays are empty.
+
+    Returns:
+        (hashes uint32, flags uint8, starts int64, ends int64, tok_offsets int64):
+        token ``t`` spans bytes ``starts[t]:ends[t]`` of ``buf``; document ``i``
+        owns tokens ``tok_offsets[i]:tok_offsets[i+1]``.
+    """
+    n_docs = doc_offsets.shape[0] - 1
+    # A word token takes at least one byte plus a separator; a character
+    # token at least one byte, plus one separator token between runs.
+    cap = (buf.shape[0] if char_mode else buf.shape[0] // 2) + n_docs + 1
+    hashes = np.empty(cap, np.uint32)
+    flags = np.zeros(cap, np.uint8)
+    starts = np.empty(cap if spans else 0, np.int64)
+    ends = np.empty(cap if spans else 0, np.int64)
+    tok_offsets = np.empty(n_docs + 1, np.int64)
+    t = 0
+    for d in range(n_docs):
+        tok_offsets[d] = t
+        lo, hi = doc_offsets[d], doc_offsets[d + 1]
+        if char_mode:
+            t = _char_tokens(buf, lo, hi, table, fold, hashes, flags, starts, ends, t)
+        else:
+            t = _word_tokens(buf, lo, hi, table, fold, elisions, hashes, flags, starts, ends, t)
+    tok_offsets[n_docs] = t
+    span_n = t if spans else 0
+    return hashes[:t].copy(), flags[:t].copy(), starts[:span_n].copy(), ends[:span_n].copy(), tok_offsets

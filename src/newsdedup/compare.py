@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from itertools import islice
 
 import numpy as np
 
@@ -93,8 +94,9 @@ def compare(a: Article | str, b: Article | str, config: DetectorConfig | None = 
     batch = tokenize(texts, spans=True, **options)
     stats = CorpusStats()
     stats.add(batch.hashes, batch.offsets)
-    for art in corpus or ():
-        other = tokenize([featurizer.normalize(art.full_text, art.source)], **options)
+    stream = iter(corpus or ())
+    while chunk := list(islice(stream, 512)):
+        other = tokenize([featurizer.normalize(art.full_text, art.source) for art in chunk], **options)
         stats.add(other.hashes, other.offsets)
     verifier = Verifier(config, stats.model())
     published = np.array([x.published.timestamp() if x.published else np.nan for x in (art_a, art_b)])

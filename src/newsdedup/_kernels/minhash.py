@@ -50,6 +50,16 @@ def shingle_batch(tokens, tok_offsets, k, mult):
     return out, out_offsets
 
 
+@njit(cache=True, inline="always")
+def _permute_into(sig, mixed, h, perm_a, perm_b):
+    """datasketch's affine32 step for one pre-mixed hash: sig = min(sig, a * h + b mod 2**32)."""
+    for p in range(perm_a.shape[0]):
+        mixed[p] = perm_a[p] * h + perm_b[p]
+    for p in range(perm_a.shape[0]):
+        if mixed[p] < sig[p]:
+            sig[p] = mixed[p]
+
+
 @njit(cache=True)
 def sign_batch(tokens, tok_offsets, k, mult, perm_a, perm_b):
     """MinHash signatures of the k-gram shingle sets of a batch of documents.
@@ -67,12 +77,7 @@ def sign_batch(tokens, tok_offsets, k, mult, perm_a, perm_b):
         hi = tok_offsets[d + 1]
         sig = sigs[d]
         for s in range(_n_shingles(hi - lo, k)):
-            h = np.uint32(fmix32(_shingle_at(tokens, lo + s, lo, hi, k, mult)))
-            for p in range(num_perm):
-                mixed[p] = perm_a[p] * h + perm_b[p]
-            for p in range(num_perm):
-                if mixed[p] < sig[p]:
-                    sig[p] = mixed[p]
+            _permute_into(sig, mixed, np.uint32(fmix32(_shingle_at(tokens, lo + s, lo, hi, k, mult))), perm_a, perm_b)
     return sigs
 
 
@@ -86,12 +91,7 @@ def sign_hashes(hashes, offsets, perm_a, perm_b):
     for d in range(n_docs):
         sig = sigs[d]
         for s in range(offsets[d], offsets[d + 1]):
-            h = np.uint32(fmix32(np.uint64(hashes[s])))
-            for p in range(num_perm):
-                mixed[p] = perm_a[p] * h + perm_b[p]
-            for p in range(num_perm):
-                if mixed[p] < sig[p]:
-                    sig[p] = mixed[p]
+            _permute_into(sig, mixed, np.uint32(fmix32(np.uint64(hashes[s]))), perm_a, perm_b)
     return sigs
 
 

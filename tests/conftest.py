@@ -55,3 +55,7 @@ def bbc_dir() -> Path:
     if not (path / "business").is_dir():
         pytest.skip(f"BBC News corpus not found at {path} (set NEWSDEDUP_DATA)")
     return path
+
+
+# Live-index fixtures (a real redis-server, stores of both backends): see index_fixtures.py.
+from index_fixtures import make_store, own_redis_server, redis_server  # noqa: E402,F401

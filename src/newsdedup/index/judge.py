@@ -203,7 +203,7 @@ def _judge_row(i: int, nodes: Nodes, m: Matches, rows: list[int], roots: np.ndar
             best, best_key = k, key
     if best is None:
         note = None if look_alike is None else (
-            f"looks like {nodes.ids[look_alike]} but the figures differ (template)")
+            f"looks like {nodes.ids[look_alike]}, but the figures differ: a template")
         return Verdict(aid, "new", note=note), i
     target, code = int(m.t[best]), int(m.codes[best])
     root = int(roots[target])

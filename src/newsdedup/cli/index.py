@@ -65,7 +65,7 @@ _STORE_OPTIONS: list[tuple[str, Any, Any]] = [
 _CONFIG_OPTIONS: list[tuple[str, Any]] = [
     ("threshold", c.Threshold), ("near", c.NearOpt), ("partial", c.PartialOpt), ("rewrite_cosine", c.RewriteOpt),
     ("numbers_agree", c.NumbersOpt), ("no_rewrites", c.NoRewrite), ("shingle", c.ShingleOpt),
-    ("shingle_size", c.ShingleSize), ("num_perm", c.NumPerm), ("seed", c.Seed)]
+    ("shingle_size", c.ShingleSize), ("num_perm", c.NumPerm), ("seed", c.Seed), ("workers", c.Workers)]
 _INPUT_OPTIONS: list[tuple[str, Any, Any]] = [
     ("id_field", c.IdField, "id"), ("text_field", c.TextField, "text"), ("title_field", c.TitleField, "title"),
     ("date_field", c.DateField, "published"), ("source_field", c.SourceField, "source"),
@@ -89,7 +89,7 @@ def _config_overrides(values: dict[str, Any]) -> dict[str, Any]:
             "numbers_agree": values.pop("numbers_agree"),
             "rewrite_pass": False if values.pop("no_rewrites") else None, "shingle_kind": kind,
             "shingle_size": 7 if kind == "char" and size is None else size,
-            "num_perm": values.pop("num_perm"), "seed": values.pop("seed")}
+            "num_perm": values.pop("num_perm"), "seed": values.pop("seed"), "workers": values.pop("workers")}
 
 
 def _with_options(command: F, extra: list[tuple[str, Any, Any]], create: bool, detection: bool) -> F:

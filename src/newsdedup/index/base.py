@@ -86,7 +86,8 @@ class NewArticles:
         tokens, flags, offsets: The articles' tokens (CSR).
         published: POSIX seconds, NaN when unknown.
         added: POSIX seconds of arrival.
-        records: The articles as dicts (``Article.to_dict``), for export.
+        records: The articles' records (``Article.to_dict``), encoded with
+            :func:`~newsdedup.index.codec.encode_record`, for export.
         df_features, df_counts: Document-frequency increments (features and
             how many of the new articles contain each).
     """
@@ -104,7 +105,7 @@ class NewArticles:
     offsets: np.ndarray
     published: np.ndarray
     added: np.ndarray
-    records: list[dict[str, Any]] = field(default_factory=list)
+    records: list[bytes] = field(default_factory=list)
     df_features: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
     df_counts: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
 

@@ -24,19 +24,21 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import replace
 from datetime import timedelta
 from typing import Any
 
 import numpy as np
 
 from ..config import DetectorConfig
-from ..featurize import BatchFeatures, Featurizer
+from ..featurize import Featurizer
 from ..models import Article
 from ..verify import Verifier
 from .base import IndexStore, NewArticles
 from .idf import FrequencyCache, IndexTfidf, document_features
 from .judge import Judgement, judge, take_rows
 from .manifest import build_manifest, check_manifest, config_of, lsh_shape
+from .prepare import Prepared, Preparer, prepare
 from .stream import batches_in_time
 from .verdict import Verdict
 
@@ -99,8 +101,7 @@ class LiveIndex:
         """What each article is relative to the index (and to earlier ones in the list); stores nothing."""
         if not articles:
             return []
-        feats = self._featurize(articles)
-        return self._judge(articles, feats).verdicts
+        return self._check(articles, prepare(self.featurizer, articles, self.n_features))
 
     def add(self, articles: Sequence[Article]) -> list[Verdict]:
         """Check, then store the articles not indexed yet, in one transaction.
@@ -116,20 +117,9 @@ class LiveIndex:
         if not articles:
             return []
         clock = time.perf_counter()
-        feats = self._featurize(articles)
-        added = time.time()
-        self._tick("featurize", clock)
-        with self.store.writing():
-            clock = time.perf_counter()
-            judgement = self._judge(articles, feats)
-            clock = self._tick("judge", clock)
-            rows = np.flatnonzero(judgement.root_nodes >= 0)
-            docs = self.store.reserve(len(rows))
-            self.store.store(self._new_articles(articles, feats, judgement, rows, docs, added))
-            clock = self._tick("store", clock)
-        self._tick("commit", clock)
-        stored = set(rows.tolist())
-        return [_replace_stored(v) if i in stored else v for i, v in enumerate(judgement.verdicts)]
+        prepared = prepare(self.featurizer, articles, self.n_features)
+        self._tick("prepare", clock)
+        return self._add(articles, prepared)
 
     def stream(self, articles: Iterable[Article], *, store: bool = True, batch_size: int = 500,
                max_wait: float = 1.0) -> Iterator[tuple[Article, Verdict]]:
@@ -139,10 +129,28 @@ class LiveIndex:
         after its first article, whichever comes first, so a slow feed is
         still answered (and committed) within about ``max_wait`` seconds.
         Each batch is one transaction (``store=True``) and its verdicts are
-        yielded only once it is committed.
+        yielded only once it is committed. With ``config.sign.workers > 1``,
+        worker processes featurise the next batches meanwhile.
         """
-        for batch in batches_in_time(articles, batch_size, max_wait):
-            yield from zip(batch, self.add(batch) if store else self.check(batch))
+        with Preparer(self.config, self.config.sign.workers, self.n_features) as preparer:
+            for batch, prepared in preparer.map(batches_in_time(articles, batch_size, max_wait)):
+                yield from zip(batch, self._add(batch, prepared) if store else self._check(batch, prepared))
+
+    def _check(self, articles: Sequence[Article], prepared: Prepared) -> list[Verdict]:
+        return self._judge(articles, prepared)[0].verdicts
+
+    def _add(self, articles: Sequence[Article], prepared: Prepared) -> list[Verdict]:
+        added = time.time()
+        with self.store.writing():
+            clock = time.perf_counter()
+            judgement, rows = self._judge(articles, prepared)
+            clock = self._tick("judge", clock)
+            docs = self.store.reserve(len(rows))
+            self.store.store(self._new_articles(articles, prepared, judgement, rows, docs, added))
+            clock = self._tick("store", clock)
+        self._tick("commit", clock)
+        stored = set(rows.tolist())
+        return [replace(v, stored=True) if i in stored else v for i, v in enumerate(judgement.verdicts)]
 
     # --- maintenance -----------------------------------------------------------------
     def remove(self, ids: Iterable[str]) -> int:
@@ -190,13 +198,11 @@ class LiveIndex:
         self.timings[stage] = self.timings.get(stage, 0.0) + now - since
         return now
 
-    def _featurize(self, articles: Sequence[Article]) -> BatchFeatures:
-        return self.featurizer.run([(a.full_text, a.source) for a in articles])
-
     def _verifier_terms(self, tokens: np.ndarray, offsets: np.ndarray):
         return Verifier(self.config, None).terms(tokens, offsets)  # type: ignore[arg-type]
 
-    def _judge(self, articles: Sequence[Article], feats: BatchFeatures) -> Judgement:
+    def _judge(self, articles: Sequence[Article], prepared: Prepared) -> tuple[Judgement, np.ndarray]:
+        """Verdicts of a prepared batch, and the rows to store (all but ``seen`` ones)."""
         ids = [a.id for a in articles]
         skip: dict[int, Verdict] = {}
         first: dict[str, int] = {}
@@ -209,20 +215,23 @@ class LiveIndex:
                 skip[i] = Verdict(aid, "seen", note=f"repeated in this batch (row {first[aid] + 1})")
             else:
                 first[aid] = i
-        fresh = np.array([i for i in range(len(ids)) if i not in skip], np.int64)
-        self._count_batch(feats, fresh)
+        rows = np.array([i for i in range(len(ids)) if i not in skip], np.int64)
+        self._count_batch(prepared, rows)
         verifier = Verifier(self.config, IndexTfidf(self._frequencies))  # type: ignore[arg-type]
-        return judge(self.store, verifier, feats, ids, skip, self.shape)
+        return judge(self.store, verifier, prepared.feats, ids, skip, self.shape), rows
 
-    def _count_batch(self, feats: BatchFeatures, rows: np.ndarray) -> None:
-        """Let the batch's own articles count in IDF, as they would in a batch run."""
-        tokens, _, offsets = take_rows(feats.tokens, feats.flags, feats.offsets, rows)
-        features, counts = document_features(*self._verifier_terms(tokens, offsets), self.n_features)
-        self._frequencies.with_batch(features, counts, len(rows))
-        self._batch_df = (features, counts)
+    def _count_batch(self, prepared: Prepared, rows: np.ndarray) -> None:
+        """Let the batch's own new articles count in IDF, as they would in a batch run."""
+        if len(rows) < len(prepared.feats):  # some are indexed already: count the others only
+            feats = prepared.feats
+            tokens, _, offsets = take_rows(feats.tokens, feats.flags, feats.offsets, rows)
+            prepared.df_features, prepared.df_counts = document_features(
+                *self._verifier_terms(tokens, offsets), self.n_features)
+        self._frequencies.with_batch(prepared.df_features, prepared.df_counts, len(rows))
 
-    def _new_articles(self, articles: Sequence[Article], feats: BatchFeatures, j: Judgement, rows: np.ndarray,
+    def _new_articles(self, articles: Sequence[Article], prepared: Prepared, j: Judgement, rows: np.ndarray,
                       docs: np.ndarray, added: float) -> NewArticles:
+        feats = prepared.feats
         slot = np.full(len(articles), -1, np.int64)
         slot[rows] = np.arange(len(rows))
         n = j.nodes.n
@@ -232,7 +241,6 @@ class LiveIndex:
             if node != i:
                 roots[s] = docs[slot[node]] if node < n else j.nodes.docs[node - n]
         tokens, flags, offsets = take_rows(feats.tokens, feats.flags, feats.offsets, rows)
-        features, counts = self._batch_df
         published = [articles[i].published for i in rows.tolist()]
         return NewArticles(
             docs=docs, ids=[articles[i].id for i in rows.tolist()], roots=roots,
@@ -240,11 +248,5 @@ class LiveIndex:
             exact_keys=feats.exact_keys[rows], signatures=feats.signatures[rows],
             word_signatures=feats.word_signatures[rows], tokens=tokens, flags=flags, offsets=offsets,
             published=np.array([p.timestamp() if p else np.nan for p in published], np.float64),
-            added=np.full(len(rows), added), records=[articles[i].to_dict() for i in rows.tolist()],
-            df_features=features, df_counts=counts)
-
-
-def _replace_stored(v: Verdict) -> Verdict:
-    from dataclasses import replace
-
-    return replace(v, stored=True)
+            added=np.full(len(rows), added), records=[prepared.records[i] for i in rows.tolist()],
+            df_features=prepared.df_features, df_counts=prepared.df_counts)

@@ -35,7 +35,7 @@ import numpy as np
 
 from ..errors import BackendUnavailable, ConfigError, IndexStoreError
 from .base import Bodies, IndexStore, Known, NewArticles, Summaries
-from .codec import bodies_from_blobs, decode_record, encode_record, exported_record, pack_flags
+from .codec import bodies_from_blobs, decode_record, exported_record, pack_flags
 
 try:
     import redis
@@ -309,7 +309,7 @@ class RedisStore(IndexStore):
             "published": "" if np.isnan(published) else float(published),
             "sig": batch.signatures[i].tobytes(), "wsig": batch.word_signatures[i].tobytes(),
             "tokens": batch.tokens[lo:hi].tobytes(), "numbers": pack_flags(batch.flags[lo:hi]),
-            "record": encode_record(batch.records[i])})
+            "record": batch.records[i]})
         if exact:
             pipe.sadd(self._key("exact", exact), doc)
         pipe.zadd(self._key("age"), {doc: float(batch.added[i]) if np.isnan(published) else float(published)})

@@ -40,8 +40,7 @@ import numpy as np
 
 from ..errors import BackendUnavailable, IndexStoreError
 from .base import Bodies, IndexStore, Known, NewArticles, Summaries
-from .codec import (band_keys, bodies_from_blobs, decode_record, encode_record, exported_record, join_lookups,
-                    pack_flags)
+from .codec import band_keys, bodies_from_blobs, decode_record, exported_record, join_lookups, pack_flags
 
 __all__ = ["SQLiteStore"]
 
@@ -102,7 +101,8 @@ class SQLiteStore(IndexStore):
         with self._errors():
             self._db.execute("PRAGMA busy_timeout = %d" % int(min(10.0, wait_seconds) * 1000))
             self._retry(lambda: self._db.execute("PRAGMA journal_mode = WAL"))
-            for pragma in ("synchronous = NORMAL", "cache_size = -65536", "temp_store = MEMORY"):
+            for pragma in ("synchronous = NORMAL", "cache_size = -65536", "temp_store = MEMORY",
+                           "wal_autocheckpoint = 16384"):
                 self._db.execute(f"PRAGMA {pragma}")
             self._retry(lambda: self._db.executescript(f"BEGIN IMMEDIATE;{_SCHEMA}COMMIT;"))
         self.load_manifest()
@@ -176,23 +176,17 @@ class SQLiteStore(IndexStore):
         if self._shape is None or n == 0:
             return [np.zeros(0, np.int64) for _ in range(n)]
         keys = band_keys(signatures, word_signatures, self._shape)
-        qk, qr = keys.ravel(), np.repeat(np.arange(n), keys.shape[1])
-        found = self._rows("SELECT key, doc FROM bands WHERE key IN ({})", np.unique(qk).tolist())
         exact = np.asarray(exact_keys, np.uint64).view(np.int64)
         with_text = np.flatnonzero(exact != 0)
-        twins = self._rows("SELECT exact_key, doc FROM articles WHERE exact_key IN ({})",
-                           np.unique(exact[with_text]).tolist())
-        # Exact keys and band keys live in one key space here: tag exact ones by row offset.
-        qk = np.concatenate([qk, exact[with_text]])
-        qr = np.concatenate([qr, with_text])
-        tags = np.concatenate([np.zeros(len(keys.ravel()), np.int8), np.ones(len(with_text), np.int8)])
-        out = [np.zeros(0, np.int64)] * n
-        for tag, rows in ((0, found), (1, twins)):
-            arr = np.array(rows, np.int64).reshape(-1, 2)
-            mask = tags == tag
-            joined = join_lookups(qk[mask], qr[mask], arr[:, 0], arr[:, 1], n)
-            out = [np.union1d(a, b) for a, b in zip(out, joined)]
-        return out
+        found = self._rows("SELECT key, doc FROM bands WHERE key IN ({})", np.unique(keys).tolist())
+        found += self._rows("SELECT exact_key, doc FROM articles WHERE exact_key IN ({})",
+                            np.unique(exact[with_text]).tolist())
+        # Band keys and exact keys are both 64-bit hashes: one join serves both (a chance
+        # collision between the two would only add a candidate, which verification drops).
+        query_keys = np.concatenate([keys.ravel(), exact[with_text]])
+        query_rows = np.concatenate([np.repeat(np.arange(n), keys.shape[1]), with_text])
+        pairs = np.array(found, np.int64).reshape(-1, 2)
+        return join_lookups(query_keys, query_rows, pairs[:, 0], pairs[:, 1], n)
 
     def summaries(self, docs: np.ndarray) -> Summaries:
         docs = np.asarray(docs, np.int64)
@@ -249,7 +243,7 @@ class SQLiteStore(IndexStore):
                             zip(docs, batch.signatures, batch.word_signatures)))
             db.executemany("INSERT INTO bodies VALUES (?, ?, ?, ?)",
                            ((d, batch.tokens[offs[i]:offs[i + 1]].tobytes(),
-                             pack_flags(batch.flags[offs[i]:offs[i + 1]]), encode_record(batch.records[i]))
+                             pack_flags(batch.flags[offs[i]:offs[i + 1]]), batch.records[i])
                             for i, d in enumerate(docs)))
             self._insert_bands(batch.docs[batch.in_lsh], batch.signatures[batch.in_lsh],
                                batch.word_signatures[batch.in_lsh])
@@ -336,19 +330,19 @@ class SQLiteStore(IndexStore):
 
 
 def _summaries(docs: np.ndarray, rows: list[tuple], perms: tuple[int, int]) -> Summaries:
-    by_doc = {r[0]: r for r in rows}
+    """Summaries from (doc, id, root, exact_key, signature, word_signature) rows, aligned with ``docs``."""
     n = len(docs)
     out = Summaries(docs, np.zeros(n, bool), [None] * n, np.full(n, -1, np.int64), np.zeros(n, np.uint64),
                     np.full((n, perms[0]), 0xFFFFFFFF, np.uint32), np.full((n, perms[1]), 0xFFFFFFFF, np.uint32))
-    for i, doc in enumerate(docs.tolist()):
-        row = by_doc.get(doc)
-        if row is None:
-            continue
-        _, aid, root, exact, sig, wsig = row
-        out.present[i] = True
-        out.ids[i] = aid
-        out.roots[i] = root
-        out.exact_keys[i] = np.int64(exact).view(np.uint64)
-        out.signatures[i] = np.frombuffer(sig, np.uint32)
-        out.word_signatures[i] = np.frombuffer(wsig, np.uint32)
+    if not rows:
+        return out
+    position = {doc: i for i, doc in enumerate(docs.tolist())}
+    at = np.array([position[r[0]] for r in rows], np.int64)
+    out.present[at] = True
+    for i, row in zip(at.tolist(), rows):
+        out.ids[i] = row[1]
+    out.roots[at] = [r[2] for r in rows]
+    out.exact_keys[at] = np.array([r[3] for r in rows], np.int64).view(np.uint64)
+    out.signatures[at] = np.frombuffer(b"".join(r[4] for r in rows), np.uint32).reshape(len(rows), perms[0])
+    out.word_signatures[at] = np.frombuffer(b"".join(r[5] for r in rows), np.uint32).reshape(len(rows), perms[1])
     return out

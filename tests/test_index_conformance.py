@@ -196,3 +196,14 @@ def test_query_on_an_index_never_written(make_store):
                                                                              ("b", "exact", "a")]
     with LiveIndex(make_store(), create=False) as index:
         assert index.store.load_manifest() is None  # nothing was written
+
+
+def test_a_big_family_of_copies_still_leads_to_its_original(make_store):
+    """Buckets give at most max_bucket docs; the original of those read is always compared too."""
+    config = DetectorConfig.from_options(max_bucket=2)
+    with LiveIndex(make_store(), config) as index:
+        index.add([Article("orig", A)])
+        copies = index.add([Article(f"copy{i}", A + f" Reporting by desk number {i}.") for i in range(6)])
+        assert {(v.verdict, v.original) for v in copies} == {("near", "orig")}
+        [v] = index.check([Article("late", A + " Edited by the night desk.")])
+        assert (v.verdict, v.original, v.via) == ("near", "orig", None)

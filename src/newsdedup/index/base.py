@@ -147,8 +147,8 @@ class IndexStore(ABC):
         """Which of ``ids`` are stored already (re-ingesting an id stores nothing)."""
 
     @abstractmethod
-    def candidates(self, signatures: np.ndarray, word_signatures: np.ndarray,
-                   exact_keys: np.ndarray) -> list[np.ndarray]:
+    def candidates(self, signatures: np.ndarray, word_signatures: np.ndarray, exact_keys: np.ndarray,
+                   max_bucket: int) -> list[np.ndarray]:
         """Docs that may be copies of each query row: LSH bucket mates and same exact key.
 
         Args:
@@ -156,6 +156,14 @@ class IndexStore(ABC):
             word_signatures: uint32 (n × word perms), or zero columns to skip
                 the word-set (rewrite) pass.
             exact_keys: uint64 exact-text keys (0 = empty, never looked up).
+            max_bucket: A k-gram bucket (or exact key) gives at most this
+                many docs: the most recent (SQLite) or a random sample (Redis);
+                its members are copies of one story, and any of them leads to
+                the story's original. A word-set bucket holding more than this
+                is skipped: word-set buckets of a large index fill up with
+                articles that merely share common words (a "stop bucket"
+                says nothing about any one of them), and reading them whole
+                would make every query slower as the index grows.
 
         Returns:
             One sorted int64 array of docs per query row.

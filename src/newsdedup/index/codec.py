@@ -26,8 +26,8 @@ import numpy as np
 from .. import _kernels as K
 from .base import Bodies
 
-__all__ = ["band_keys", "bodies_from_blobs", "decode_record", "encode_record", "exported_record", "join_lookups",
-           "pack_flags", "unpack_flags"]
+__all__ = ["band_keys", "bodies_from_blobs", "cap_per_key", "decode_record", "encode_record", "exported_record",
+           "join_lookups", "pack_flags", "unpack_flags"]
 
 #: Mixed into word-set band keys so they never collide with k-gram band keys by construction.
 _WORD_SALT = np.uint64(0xA5A5_5A5A_C3C3_3C3C)
@@ -61,6 +61,24 @@ def band_keys(signatures: np.ndarray, word_signatures: np.ndarray, shape: dict[s
                            shape["word_rows"]).T ^ _WORD_SALT
         keys = np.concatenate([keys, word], axis=1)
     return np.ascontiguousarray(keys).view(np.int64)
+
+
+def cap_per_key(keys: np.ndarray, docs: np.ndarray, limit: int) -> tuple[np.ndarray, np.ndarray]:
+    """Keep at most ``limit`` (key, doc) rows per key: those of the most recent (highest) docs.
+
+    Example:
+        >>> k, d = cap_per_key(np.array([5, 5, 5, 7]), np.array([1, 3, 2, 9]), 2)
+        >>> sorted(zip(k.tolist(), d.tolist()))
+        [(5, 2), (5, 3), (7, 9)]
+    """
+    if len(keys) == 0:
+        return keys, docs
+    order = np.lexsort((-docs, keys))
+    keys, docs = keys[order], docs[order]
+    starts = np.flatnonzero(np.concatenate([[True], keys[1:] != keys[:-1]]))
+    rank = np.arange(len(keys)) - np.repeat(starts, np.diff(np.append(starts, len(keys))))
+    keep = rank < limit
+    return keys[keep], docs[keep]
 
 
 def join_lookups(query_keys: np.ndarray, query_rows: np.ndarray, found_keys: np.ndarray,

@@ -73,11 +73,11 @@ class Nodes:
     roots: np.ndarray  # node of each node's original (itself for originals and incoming rows)
 
 
-def stored_pairs(store: IndexStore, feats: BatchFeatures, rows: np.ndarray, words: bool
+def stored_pairs(store: IndexStore, feats: BatchFeatures, rows: np.ndarray, words: bool, max_bucket: int
                  ) -> tuple[np.ndarray, np.ndarray, Summaries]:
     """(incoming row, stored doc) candidate pairs worth verifying, with the summaries read."""
     word_sigs = feats.word_signatures[rows] if words else np.zeros((len(rows), 0), np.uint32)
-    found = store.candidates(feats.signatures[rows], word_sigs, feats.exact_keys[rows])
+    found = store.candidates(feats.signatures[rows], word_sigs, feats.exact_keys[rows], max_bucket)
     q = np.repeat(rows, [len(f) for f in found]).astype(np.int64)
     docs = np.concatenate(found) if found else np.zeros(0, np.int64)
     distinct = np.unique(docs)
@@ -221,7 +221,7 @@ def judge(store: IndexStore, verifier: Verifier, feats: BatchFeatures, ids: list
     words = config.lsh.rewrite_pass and config.shingle.kind == "word"
     empty = Signer.is_empty(feats.signatures) | (feats.exact_keys == 0)
     rows = np.array([i for i in range(n) if i not in skip and not empty[i]], np.int64)
-    sq, sdocs, summaries = stored_pairs(store, feats, rows, words)
+    sq, sdocs, summaries = stored_pairs(store, feats, rows, words, config.lsh.max_bucket)
     bq, bt = batch_pairs(feats, rows, config, shape, words)
     nodes, bodies = _nodes(store, ids, sdocs, summaries)
     at = n + np.searchsorted(nodes.docs, sdocs)

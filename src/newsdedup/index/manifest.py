@@ -81,10 +81,12 @@ def config_of(manifest: dict[str, Any], location: str) -> DetectorConfig:
 
 
 def _flat(manifest: dict[str, Any]) -> dict[str, Any]:
-    flat = {key: value for key, value in manifest.items() if key not in ("config", "created", "created_by")}
+    """Settings by name; the LSH shape actually used wins over ``lsh.bands``/``rows`` (None = optimal)."""
+    flat: dict[str, Any] = {}
     for group, values in (manifest.get("config") or {}).items():
         if isinstance(values, dict):
             flat.update({name: value for name, value in values.items() if (group, name) not in _RUNTIME_ONLY})
+    flat.update({key: value for key, value in manifest.items() if key not in ("config", "created", "created_by")})
     return flat
 
 

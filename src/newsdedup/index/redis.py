@@ -195,20 +195,44 @@ class RedisStore(IndexStore):
         return {aid: Known(doc, _text(names.get(root)), _text(row[1]) or "")
                 for (aid, doc), row, root in zip(found, rows, roots) if row[1] is not None}
 
-    def candidates(self, signatures: np.ndarray, word_signatures: np.ndarray,
-                   exact_keys: np.ndarray) -> list[np.ndarray]:
+    def candidates(self, signatures: np.ndarray, word_signatures: np.ndarray, exact_keys: np.ndarray,
+                   max_bucket: int) -> list[np.ndarray]:
         n = len(signatures)
         if self._shape is None or n == 0:
             return [np.zeros(0, np.int64) for _ in range(n)]
+        bands = self._shape["bands"]
         buckets = self._bucket_keys(signatures, word_signatures)
+        keys = [[table.redis_key(h) for table, h in row] for row in buckets]
         exact = [int(k) for k in np.asarray(exact_keys, np.uint64)]
-        # One SUNION per article: the members of every bucket it falls in, and its exact twins.
-        keys = [[table.redis_key(h) for table, h in buckets[i]] + ([self._key("exact", exact[i])] if exact[i] else [])
-                for i in range(n)]
-        replies: list = []
-        for lo in range(0, n, 200):
-            replies.extend(self._pipelined(lambda pipe: [pipe.sunion(k) for k in keys[lo:lo + 200]]))
-        return [np.array(sorted(int(d) for d in r), np.int64) for r in replies]
+        sizes = self._pipelined(lambda p: [p.scard(k) for row in keys for k in row]
+                                + [p.scard(self._key("exact", x)) for x in exact if x])
+        size = dict(zip([k for row in keys for k in row] + [self._key("exact", x) for x in exact if x], sizes))
+
+        def members(pipe, key):  # a bucket too big to read whole: a random sample of it
+            return pipe.smembers(key) if size[key] <= max_bucket else pipe.srandmember(key, max_bucket)
+
+        def small(pipe, key):  # a word-set bucket that big is a stop bucket: skipped
+            return pipe.smembers(key) if size[key] <= max_bucket else pipe.echo(b"")
+
+        replies = self._pipelined(lambda p: [members(p, k) for row in keys for k in row[:bands]]
+                                  + [small(p, k) for row in keys for k in row[bands:]]
+                                  + [members(p, self._key("exact", x)) for x in exact if x])
+        out: list[set] = [set() for _ in range(n)]
+        at = 0
+        for i in range(n):
+            for reply in replies[at:at + bands]:
+                out[i].update(reply)
+            at += bands
+        for i in range(n):
+            for reply in replies[at:at + len(keys[i]) - bands]:
+                if isinstance(reply, (set, list)):
+                    out[i].update(reply)
+            at += len(keys[i]) - bands
+        for i, x in enumerate(exact):
+            if x:
+                out[i].update(replies[at])
+                at += 1
+        return [np.array(sorted(int(d) for d in docs), np.int64) for docs in out]
 
     def summaries(self, docs: np.ndarray) -> Summaries:
         docs = np.asarray(docs, np.int64)

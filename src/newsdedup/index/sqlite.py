@@ -40,7 +40,8 @@ import numpy as np
 
 from ..errors import BackendUnavailable, IndexStoreError
 from .base import Bodies, IndexStore, Known, NewArticles, Summaries
-from .codec import band_keys, bodies_from_blobs, decode_record, exported_record, join_lookups, pack_flags
+from .codec import (band_keys, bodies_from_blobs, cap_per_key, decode_record, exported_record, join_lookups,
+                    pack_flags)
 
 __all__ = ["SQLiteStore"]
 
@@ -170,23 +171,42 @@ class SQLiteStore(IndexStore):
                           "ON r.doc = a.root WHERE a.id IN ({})", list(ids))
         return {aid: Known(doc, original, relation) for aid, doc, original, relation in rows}
 
-    def candidates(self, signatures: np.ndarray, word_signatures: np.ndarray,
-                   exact_keys: np.ndarray) -> list[np.ndarray]:
+    def candidates(self, signatures: np.ndarray, word_signatures: np.ndarray, exact_keys: np.ndarray,
+                   max_bucket: int) -> list[np.ndarray]:
         n = len(signatures)
         if self._shape is None or n == 0:
             return [np.zeros(0, np.int64) for _ in range(n)]
         keys = band_keys(signatures, word_signatures, self._shape)
+        bands = self._shape["bands"]
         exact = np.asarray(exact_keys, np.uint64).view(np.int64)
         with_text = np.flatnonzero(exact != 0)
-        found = self._rows("SELECT key, doc FROM bands WHERE key IN ({})", np.unique(keys).tolist())
+        # k-gram buckets and exact keys hold copies of one story: one IN query, then the newest
+        # max_bucket docs of each. Word-set buckets are read per key, at most max_bucket + 1 docs
+        # along the (key, doc) primary key: a fuller one is a stop bucket and is skipped.
+        found = self._rows("SELECT key, doc FROM bands WHERE key IN ({})", np.unique(keys[:, :bands]).tolist())
         found += self._rows("SELECT exact_key, doc FROM articles WHERE exact_key IN ({})",
                             np.unique(exact[with_text]).tolist())
+        pairs = np.array(found, np.int64).reshape(-1, 2)
+        found_keys, found_docs = cap_per_key(pairs[:, 0], pairs[:, 1], max_bucket)
+        word = np.array(self._small_buckets(np.unique(keys[:, bands:]).tolist(), max_bucket), np.int64)
+        found_keys = np.concatenate([found_keys, word.reshape(-1, 2)[:, 0]])
+        found_docs = np.concatenate([found_docs, word.reshape(-1, 2)[:, 1]])
         # Band keys and exact keys are both 64-bit hashes: one join serves both (a chance
         # collision between the two would only add a candidate, which verification drops).
         query_keys = np.concatenate([keys.ravel(), exact[with_text]])
         query_rows = np.concatenate([np.repeat(np.arange(n), keys.shape[1]), with_text])
-        pairs = np.array(found, np.int64).reshape(-1, 2)
-        return join_lookups(query_keys, query_rows, pairs[:, 0], pairs[:, 1], n)
+        return join_lookups(query_keys, query_rows, found_keys, found_docs, n)
+
+    def _small_buckets(self, keys: list[int], max_bucket: int) -> list[tuple]:
+        """(key, doc) rows of the buckets holding at most ``max_bucket`` docs."""
+        sql = "SELECT key, doc FROM bands WHERE key = ? LIMIT ?"
+        out: list[tuple] = []
+        with self._errors():
+            for key in keys:
+                rows = self._db.execute(sql, (key, max_bucket + 1)).fetchall()
+                if len(rows) <= max_bucket:
+                    out.extend(rows)
+        return out
 
     def summaries(self, docs: np.ndarray) -> Summaries:
         docs = np.asarray(docs, np.int64)

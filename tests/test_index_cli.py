@@ -192,5 +192,5 @@ def test_the_same_commands_on_redis(feed, redis_server):
 def test_sqlite_file_layout_is_as_documented(feed, db):
     run("add", str(feed), "--db", db)
     tables = {r[0] for r in sqlite3.connect(db).execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-    assert {"meta", "counters", "articles", "sketches", "bodies", "bands", "df"} <= tables
+    assert {"meta", "counters", "articles", "bodies", "bands", "df"} <= tables
     assert sqlite3.connect(db).execute("PRAGMA journal_mode").fetchone()[0] == "wal"

@@ -82,11 +82,13 @@ def assert_sqlite_whole(db: Path) -> set[str]:
     assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     rows = con.execute("SELECT doc, id, in_lsh FROM articles").fetchall()
     docs = {r[0] for r in rows}
-    assert {r[0] for r in con.execute("SELECT doc FROM sketches")} == docs
     assert {r[0] for r in con.execute("SELECT doc FROM bodies")} == docs
     bands = dict(con.execute("SELECT doc, count(*) FROM bands GROUP BY doc").fetchall())
     assert bands == {r[0]: BANDS for r in rows if r[2]}
-    assert con.execute("SELECT n FROM counters WHERE name = 'articles'").fetchone()[0] == len(rows)
+    counters = dict(con.execute("SELECT name, n FROM counters").fetchall())
+    by_relation = dict(con.execute("SELECT 'relation:' || relation, count(*) FROM articles GROUP BY relation"))
+    assert counters.pop("articles") == len(rows)
+    assert {k: v for k, v in counters.items() if v} == by_relation
     stored_df = dict(con.execute("SELECT feature, n FROM df WHERE n != 0").fetchall())
     con.close()
     with LiveIndex(SQLiteStore(db, create=False)) as index:
@@ -273,7 +275,7 @@ def test_redis_cut_off_mid_run_leaves_only_whole_articles(redis_server, tmp_path
         docs = np.array(sorted(k.doc for k in known.values()), np.int64)
         summaries = store.summaries(docs)
         assert summaries.present.all() and index.stats()["articles"] == len(stored_ids)
-        found = store.candidates(summaries.signatures, summaries.word_signatures, summaries.exact_keys)
+        found = store.candidates(summaries.signatures, summaries.word_signatures, summaries.exact_keys, 10**9)
         assert all(doc in hits for doc, hits in zip(docs.tolist(), found))  # in its buckets, or an exact twin's
         df, _ = store.document_frequencies(recount_df(index, docs)[0])
         assert df.tolist() == recount_df(index, docs)[1].tolist()

@@ -6,9 +6,10 @@ of B-tree seeks and opening a file of a million articles reads nothing but
 the manifest:
 
 =========  ================================================================
-meta       manifest (JSON) and counters
-articles   doc, id (unique), root, relation, exact_key, in_lsh, dates
-sketches   doc → k-gram and word-set MinHash signatures
+meta       manifest (JSON)
+counters   articles, and articles per relation
+articles   doc, id (unique), root, relation, exact_key, in_lsh, dates, and
+           the k-gram and word-set MinHash signatures (one read per candidate)
 bodies     doc → token hashes, number bits, compressed article record
 bands      (LSH key, doc), the key being a 64-bit hash of one band's rows
 df         hashed feature → number of stored articles containing it
@@ -50,11 +51,10 @@ CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS counters (name TEXT PRIMARY KEY, n INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS articles (
     doc INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, root INTEGER NOT NULL, relation TEXT NOT NULL,
-    exact_key INTEGER NOT NULL, in_lsh INTEGER NOT NULL, published REAL, added REAL NOT NULL);
+    exact_key INTEGER NOT NULL, in_lsh INTEGER NOT NULL, published REAL, added REAL NOT NULL,
+    signature BLOB NOT NULL, word_signature BLOB NOT NULL);
 CREATE INDEX IF NOT EXISTS articles_exact ON articles(exact_key);
 CREATE INDEX IF NOT EXISTS articles_age ON articles(coalesce(published, added));
-CREATE TABLE IF NOT EXISTS sketches (doc INTEGER PRIMARY KEY, signature BLOB NOT NULL,
-                                     word_signature BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS bodies (doc INTEGER PRIMARY KEY, tokens BLOB NOT NULL, numbers BLOB NOT NULL,
                                    record BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS bands (key INTEGER NOT NULL, doc INTEGER NOT NULL, PRIMARY KEY (key, doc))
@@ -210,8 +210,8 @@ class SQLiteStore(IndexStore):
 
     def summaries(self, docs: np.ndarray) -> Summaries:
         docs = np.asarray(docs, np.int64)
-        rows = self._rows("SELECT a.doc, a.id, a.root, a.exact_key, s.signature, s.word_signature FROM articles a "
-                          "JOIN sketches s ON s.doc = a.doc WHERE a.doc IN ({})", docs.tolist())
+        rows = self._rows("SELECT doc, id, root, exact_key, signature, word_signature FROM articles "
+                          "WHERE doc IN ({})", docs.tolist())
         return _summaries(docs, rows, self._perms)
 
     def bodies(self, docs: np.ndarray) -> Bodies:
@@ -255,12 +255,10 @@ class SQLiteStore(IndexStore):
         offs = batch.offsets
         with self._errors():
             db = self._db
-            db.executemany("INSERT INTO articles VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            db.executemany("INSERT INTO articles VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                            zip(docs, batch.ids, batch.roots.tolist(), batch.relations, exact,
-                               batch.in_lsh.astype(int).tolist(), published, batch.added.tolist()))
-            db.executemany("INSERT INTO sketches VALUES (?, ?, ?)",
-                           ((d, s.tobytes(), w.tobytes()) for d, s, w in
-                            zip(docs, batch.signatures, batch.word_signatures)))
+                               batch.in_lsh.astype(int).tolist(), published, batch.added.tolist(),
+                               (s.tobytes() for s in batch.signatures), (w.tobytes() for w in batch.word_signatures)))
             db.executemany("INSERT INTO bodies VALUES (?, ?, ?, ?)",
                            ((d, batch.tokens[offs[i]:offs[i + 1]].tobytes(),
                              pack_flags(batch.flags[offs[i]:offs[i + 1]]), batch.records[i])
@@ -268,7 +266,7 @@ class SQLiteStore(IndexStore):
             self._insert_bands(batch.docs[batch.in_lsh], batch.signatures[batch.in_lsh],
                                batch.word_signatures[batch.in_lsh])
             self._add_df(batch.df_features, batch.df_counts)
-            db.execute("UPDATE counters SET n = n + ? WHERE name = 'articles'", (len(docs),))
+            self._count(batch.relations, +1)
 
     def _insert_bands(self, docs: np.ndarray, signatures: np.ndarray, word_signatures: np.ndarray) -> None:
         if len(docs) and self._shape is not None:
@@ -277,13 +275,22 @@ class SQLiteStore(IndexStore):
             rows = zip(keys[order].tolist(), np.repeat(docs, len(keys) // len(docs))[order].tolist())
             self._db.executemany("INSERT OR IGNORE INTO bands VALUES (?, ?)", rows)
 
+    def _count(self, relations: list[str], sign: int) -> None:
+        """Keep the article counters (total and per relation) in step, in the same transaction."""
+        deltas: dict[str, int] = {"articles": 0}
+        for relation in relations:
+            deltas["articles"] += sign
+            deltas[f"relation:{relation}"] = deltas.get(f"relation:{relation}", 0) + sign
+        self._db.executemany("INSERT INTO counters VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET n = n + excluded.n",
+                             deltas.items())
+
     def _add_df(self, features: np.ndarray, counts: np.ndarray) -> None:
         self._db.executemany("INSERT INTO df VALUES (?, ?) ON CONFLICT(feature) DO UPDATE SET n = n + excluded.n",
                              zip(np.asarray(features).tolist(), np.asarray(counts).tolist()))
 
     def remove(self, docs: np.ndarray, df_features: np.ndarray, df_counts: np.ndarray) -> int:
         docs = np.asarray(docs, np.int64)
-        rows = self._rows("SELECT doc, exact_key, in_lsh FROM articles WHERE doc IN ({})", docs.tolist())
+        rows = self._rows("SELECT doc, exact_key, in_lsh, relation FROM articles WHERE doc IN ({})", docs.tolist())
         if not rows:
             return 0
         docs = np.array([r[0] for r in rows], np.int64)
@@ -295,9 +302,9 @@ class SQLiteStore(IndexStore):
                 self._db.executemany("DELETE FROM bands WHERE key = ? AND doc = ?",
                                      zip(keys.ravel().tolist(), np.repeat(docs[lsh], keys.shape[1]).tolist()))
             self._add_df(df_features, -np.asarray(df_counts))
-            for table in ("articles", "sketches", "bodies"):
+            for table in ("articles", "bodies"):
                 self._db.executemany(f"DELETE FROM {table} WHERE doc = ?", ((int(d),) for d in docs))
-            self._db.execute("UPDATE counters SET n = n - ? WHERE name = 'articles'", (len(docs),))
+            self._count([r[3] for r in rows], -1)
             self._promote_twins({r[1] for r, in_lsh in zip(rows, lsh) if in_lsh and r[1] != 0})
         return len(docs)
 
@@ -334,10 +341,12 @@ class SQLiteStore(IndexStore):
     def stats(self) -> dict[str, Any]:
         with self._errors():
             db = self._db
-            n = db.execute("SELECT n FROM counters WHERE name = 'articles'").fetchone()[0]
-            relations = dict(db.execute("SELECT relation, count(*) FROM articles GROUP BY relation").fetchall())
-            oldest, newest = db.execute("SELECT min(coalesce(published, added)), max(coalesce(published, added)) "
-                                        "FROM articles").fetchone()
+            counters = dict(db.execute("SELECT name, n FROM counters").fetchall())
+            n = counters.get("articles", 0)
+            relations = {k.split(":", 1)[1]: v for k, v in counters.items() if k.startswith("relation:") and v}
+            # Two queries, so each is answered from one end of the age index.
+            oldest = db.execute("SELECT min(coalesce(published, added)) FROM articles").fetchone()[0]
+            newest = db.execute("SELECT max(coalesce(published, added)) FROM articles").fetchone()[0]
             pages = db.execute("PRAGMA page_count").fetchone()[0] * db.execute("PRAGMA page_size").fetchone()[0]
         size = pages if self.location == ":memory:" else sum(
             os.path.getsize(p) for p in (self.location, self.location + "-wal") if os.path.exists(p))

@@ -23,7 +23,6 @@ import uuid
 from pathlib import Path
 
 import numpy as np
-import pytest
 from index_fixtures import cli_command, cli_env, small_feed, story, write_jsonl
 
 from newsdedup.index import LiveIndex, RedisStore, SQLiteStore

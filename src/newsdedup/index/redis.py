@@ -36,6 +36,7 @@ import numpy as np
 from ..errors import BackendUnavailable, ConfigError, IndexStoreError
 from .base import Bodies, IndexStore, Known, NewArticles, Summaries
 from .codec import bodies_from_blobs, decode_record, exported_record, pack_flags
+from .redis_lsh import BatchScripts, DatasketchBuckets
 
 try:
     import redis
@@ -47,30 +48,6 @@ __all__ = ["RedisStore"]
 #: Seconds the writer lock lives if its holder dies without releasing it.
 LOCK_LEASE = 15.0
 _PIPE_CHUNK = 2000
-
-# datasketch's bucket write (``RedisSetStorage._insert``: HSET name H key; SADD key member) and
-# removal (SREM, then drop the emptied bucket from its band's hash), for many buckets in one call.
-# KEYS = band hash, bucket set, band hash, bucket set, ...; ARGV = H, member, H, member, ...
-_BUCKETS_ADD = """
-for i = 1, #KEYS, 2 do
-  redis.call('HSET', KEYS[i], ARGV[i], KEYS[i + 1])
-  redis.call('SADD', KEYS[i + 1], ARGV[i + 1])
-end
-return #KEYS / 2
-"""
-_BUCKETS_REMOVE = """
-for i = 1, #KEYS, 2 do
-  redis.call('SREM', KEYS[i + 1], ARGV[i + 1])
-  if redis.call('SCARD', KEYS[i + 1]) == 0 then redis.call('HDEL', KEYS[i], ARGV[i]) end
-end
-return #KEYS / 2
-"""
-# HINCRBY of many fields of one hash: ARGV = field, increment, field, increment, ...
-_HINCRBY_MANY = """
-for i = 1, #ARGV, 2 do redis.call('HINCRBY', KEYS[1], ARGV[i], ARGV[i + 1]) end
-return #ARGV / 2
-"""
-
 
 class RedisStore(IndexStore):
     """An index in Redis under a key prefix.
@@ -97,9 +74,8 @@ class RedisStore(IndexStore):
             raise ConfigError(f"not a Redis URL: {url!r} ({err})") from None
         self._params.update(socket_connect_timeout=5, socket_timeout=60)
         self._r = redis.Redis(**self._params)
-        self._scripts = {name: self._r.register_script(code) for name, code in
-                         (("add", _BUCKETS_ADD), ("remove", _BUCKETS_REMOVE), ("incr", _HINCRBY_MANY))}
-        self._lsh: tuple[Any, Any] | None = None
+        self._scripts = BatchScripts(self._r)
+        self._buckets: DatasketchBuckets | None = None
         self._shape: dict[str, int] | None = None
         self._perms = (0, 0)
         with self._errors():
@@ -136,32 +112,11 @@ class RedisStore(IndexStore):
             out.extend(self._pipelined(lambda p: [p.hmget(self._key("doc", d), *fields) for d in part]))
         return out
 
-    def _lsh_pair(self):
-        """datasketch's k-gram and word-set LSH over this server (their storage objects)."""
-        if self._lsh is None:
-            from datasketch import MinHashLSH
-
-            shape = self._shape
-            config = {"type": "redis", "redis": {k: v for k, v in self._params.items()
-                                                 if k not in ("socket_timeout", "socket_connect_timeout")}}
-            main = MinHashLSH(num_perm=self._perms[0], params=(shape["bands"], shape["rows"]), prepickle=False,
-                              storage_config={**config, "basename": self._key("lsh").encode()})
-            word = MinHashLSH(num_perm=self._perms[1], params=(shape["word_bands"], shape["word_rows"]),
-                              prepickle=False, storage_config={**config, "basename": self._key("wlsh").encode()})
-            self._lsh = (main, word)
-        return self._lsh
-
     def _bucket_keys(self, signatures: np.ndarray, word_signatures: np.ndarray) -> list[list[tuple[Any, bytes]]]:
-        """(datasketch storage, band hash) of every band of every row, as ``MinHashLSH.insert`` makes them."""
-        main, word = self._lsh_pair()
-        out = []
-        for i in range(len(signatures)):
-            row = [(table, main._H(signatures[i, s:e])) for (s, e), table in zip(main.hashranges, main.hashtables)]
-            if word_signatures.shape[1]:
-                row += [(table, word._H(word_signatures[i, s:e]))
-                        for (s, e), table in zip(word.hashranges, word.hashtables)]
-            out.append(row)
-        return out
+        if self._buckets is None:
+            assert self._shape is not None
+            self._buckets = DatasketchBuckets(self._params, self.prefix, self._shape, self._perms)
+        return self._buckets.of(signatures, word_signatures)
 
     # --- configuration ---------------------------------------------------------------
     def load_manifest(self) -> dict[str, Any] | None:
@@ -300,28 +255,11 @@ class RedisStore(IndexStore):
             pipe.hset(self._key("ids"), mapping=dict(zip(batch.ids, batch.docs.tolist())))
             for i, doc in enumerate(batch.docs.tolist()):
                 self._store_doc(pipe, batch, i, doc)
-            self._run_buckets(pipe, "add", buckets, members)
-            self._increments(pipe, self._key("df"), batch.df_features, batch.df_counts)
-            self._increments(pipe, self._key("relations"), list(relations), list(relations.values()))
+            self._scripts.add_to_buckets(pipe, buckets, members)
+            self._scripts.increment(pipe, self._key("df"), batch.df_features, batch.df_counts)
+            self._scripts.increment(pipe, self._key("relations"), list(relations), list(relations.values()))
             pipe.hincrby(self._key("meta"), "n", len(batch))
         self._pipelined(commands, transaction=True)
-
-    def _run_buckets(self, pipe, action: str, buckets: list[list[tuple[Any, bytes]]], members: list[bytes]) -> None:
-        """Add or remove each member in its buckets, in datasketch's layout, a few script calls in all."""
-        keys: list[bytes] = []
-        args: list[bytes] = []
-        for bands, member in zip(buckets, members):
-            for table, h in bands:
-                keys += [table._name, table.redis_key(h)]
-                args += [h, member]
-        for lo in range(0, len(keys), 2 * _PIPE_CHUNK * 10):
-            self._scripts[action](keys=keys[lo:lo + 2 * _PIPE_CHUNK * 10], args=args[lo:lo + 2 * _PIPE_CHUNK * 10],
-                                  client=pipe)
-
-    def _increments(self, pipe, key: str, fields, counts) -> None:
-        flat = [x for pair in zip(np.asarray(fields).tolist(), np.asarray(counts).tolist()) for x in pair]
-        for lo in range(0, len(flat), 2 * _PIPE_CHUNK * 10):
-            self._scripts["incr"](keys=[key], args=flat[lo:lo + 2 * _PIPE_CHUNK * 10], client=pipe)
 
     def _store_doc(self, pipe, batch: NewArticles, i: int, doc: int) -> None:
         lo, hi = batch.offsets[i], batch.offsets[i + 1]
@@ -352,14 +290,14 @@ class RedisStore(IndexStore):
             relations[r[3].decode()] = relations.get(r[3].decode(), 0) - 1
 
         def commands(pipe):
-            self._run_buckets(pipe, "remove", buckets, [str(d).encode() for d, _ in lsh])
+            self._scripts.remove_from_buckets(pipe, buckets, [str(d).encode() for d, _ in lsh])
             pipe.hdel(self._key("ids"), *[r[0] for _, r in present])
             for doc, r in present:
                 pipe.delete(self._key("doc", doc))
                 pipe.srem(self._key("exact", int(r[1])), doc)
             pipe.zrem(self._key("age"), *[d for d, _ in present])
-            self._increments(pipe, self._key("df"), df_features, -np.asarray(df_counts))
-            self._increments(pipe, self._key("relations"), list(relations), list(relations.values()))
+            self._scripts.increment(pipe, self._key("df"), df_features, -np.asarray(df_counts))
+            self._scripts.increment(pipe, self._key("relations"), list(relations), list(relations.values()))
             pipe.hincrby(self._key("meta"), "n", -len(present))
         self._pipelined(commands, transaction=True)
         self._promote_twins({int(r[1]) for _, r in lsh if int(r[1])})
@@ -375,7 +313,7 @@ class RedisStore(IndexStore):
                 s = self.summaries(np.array(docs[:1], np.int64))
                 bands = self._bucket_keys(s.signatures, s.word_signatures)[0]
                 member = str(docs[0]).encode()
-                self._pipelined(lambda p: [self._run_buckets(p, "add", [bands], [member]),
+                self._pipelined(lambda p: [self._scripts.add_to_buckets(p, [bands], [member]),
                                            p.hset(self._key("doc", docs[0]), "in_lsh", 1)], transaction=True)
 
     def ids_older_than(self, cutoff: float) -> list[str]:

@@ -56,6 +56,25 @@ def rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def keep_sample(sample: list[dict], article: Article, seen: int, rng: random.Random) -> None:
+    """Reservoir sampling: ``sample`` stays a uniform sample of the ``seen + 1`` articles so far."""
+    if len(sample) < SAMPLE:
+        sample.append(article.to_dict())
+    elif rng.random() < SAMPLE / (seen + 1):
+        sample[rng.randrange(SAMPLE)] = article.to_dict()
+
+
+def chunks(items, size: int):
+    batch = []
+    for item in items:
+        batch.append(item)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
 def build(args) -> dict:
     """Add ``args.articles`` articles as one stream; keep a sample of them for the query step."""
     rng = random.Random(7)
@@ -67,10 +86,7 @@ def build(args) -> dict:
         seg_start, seg_count = time.perf_counter(), 0
         stream = SyntheticNews(seed=args.seed).articles(args.articles, start=start)
         for i, (article, _) in enumerate(index.stream(stream, batch_size=args.batch_size, max_wait=5.0)):
-            if len(sample) < SAMPLE:
-                sample.append(article.to_dict())
-            elif rng.random() < SAMPLE / (i + 1):
-                sample[rng.randrange(SAMPLE)] = article.to_dict()
+            keep_sample(sample, article, i, rng)
             seg_count += 1
             if seg_count == args.segment:
                 now = time.perf_counter()
@@ -92,6 +108,78 @@ def build(args) -> dict:
             round((time.process_time() - cpu) / args.articles * 1000, 3), "workers": args.workers,
             "stage_seconds": timings, "segments": segments, "bytes": stats["bytes"],
             "bytes_per_article": round(stats["bytes"] / max(1, stats["articles"])), "max_rss_mb": round(rss_mb())}
+
+
+def bulk(args) -> dict:
+    """Load a large SQLite index fast, for the open and query steps: the add path minus the checks.
+
+    Every article is stored as an original (no verdicts are computed), with the
+    same tables, features, LSH entries and frequencies as ``add`` writes; LSH
+    rows are staged unsorted and copied into the band index in key order at
+    the end, instead of one random B-tree insert each. Add throughput is not
+    measured here (see ``build`` and ``add``).
+    """
+    import sqlite3
+
+    import numpy as np
+
+    from newsdedup.index.base import NewArticles
+    from newsdedup.index.codec import band_keys
+    from newsdedup.index.prepare import Preparer
+
+    assert args.backend == "sqlite", "bulk loading is for the SQLite backend"
+    config = DetectorConfig.from_options(workers=args.workers)
+    started, sample, rng = time.perf_counter(), [], random.Random(7)
+    with LiveIndex(open_store(args), config) as index:
+        store = index.store
+        store._db.execute("CREATE TABLE IF NOT EXISTS bands_stage (key INTEGER, doc INTEGER)")
+
+        def stage(docs, signatures, word_signatures):
+            keys = band_keys(signatures, word_signatures, index.shape)
+            store._db.executemany("INSERT INTO bands_stage VALUES (?, ?)",
+                                  zip(keys.ravel().tolist(), np.repeat(docs, keys.shape[1]).tolist()))
+
+        store._insert_bands = stage
+        with Preparer(config, args.workers, index.n_features) as preparer:
+            for batch, p in preparer.map(chunks(SyntheticNews(seed=args.seed).articles(args.articles), 2000)):
+                with store.writing():
+                    docs = store.reserve(len(batch))
+                    f = p.feats
+                    store.store(NewArticles(
+                        docs, [a.id for a in batch], np.full(len(batch), -1), ["new"] * len(batch),
+                        np.diff(f.offsets) > 0, f.exact_keys, f.signatures, f.word_signatures, f.tokens, f.flags,
+                        f.offsets, np.array([a.published.timestamp() for a in batch]),
+                        np.full(len(batch), time.time()), p.records, p.df_features, p.df_counts))
+                for a in batch:
+                    keep_sample(sample, a, int(a.id[1:]), rng)
+                if int(docs[-1]) % 100_000 < 2000:
+                    print(json.dumps({"loaded": int(docs[-1]), "s": round(time.perf_counter() - started)}),
+                          flush=True)
+        with store.writing():
+            store._db.execute("INSERT INTO bands SELECT key, doc FROM bands_stage ORDER BY key, doc")
+            store._db.execute("DROP TABLE bands_stage")
+    sqlite3.connect(args.db).execute("PRAGMA wal_checkpoint(TRUNCATE)").close()
+    sample_path(args).parent.mkdir(exist_ok=True)
+    sample_path(args).write_text("".join(json.dumps(r, default=str) + "\n" for r in sample), encoding="utf-8")
+    size = os.path.getsize(args.db)
+    return {"step": "bulk", "articles": args.articles, "seconds": round(time.perf_counter() - started),
+            "bytes": size, "bytes_per_article": round(size / args.articles)}
+
+
+def add_more(args) -> dict:
+    """Add throughput into an existing index: ``--add`` new articles through the normal add path."""
+    config = DetectorConfig.from_options(workers=args.workers)
+    with LiveIndex(open_store(args), config) as index:
+        before = index.stats()["articles"]
+        stream = SyntheticNews(seed=args.seed + 500).articles(args.add, start=10**8)
+        t, cpu = time.perf_counter(), time.process_time()
+        for _ in index.stream(stream, batch_size=args.batch_size, max_wait=5.0):
+            pass
+        seconds = time.perf_counter() - t
+        timings = {k: round(v, 1) for k, v in index.timings.items()}
+    return {"step": "add", "indexed_before": before, "added": args.add, "seconds": round(seconds, 1),
+            "per_s": round(args.add / seconds), "main_cpu_ms_per_article":
+            round((time.process_time() - cpu) / args.add * 1000, 3), "stage_seconds": timings}
 
 
 def open_time(args) -> dict:
@@ -180,7 +268,7 @@ def redis_memory(args) -> dict:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("step", choices=["all", "build", "open", "query", "cli"])
+    parser.add_argument("step", choices=["all", "build", "bulk", "add", "open", "query", "cli"])
     parser.add_argument("--backend", choices=["sqlite", "redis"], default="sqlite")
     parser.add_argument("--db", default="/tmp/newsdedup-bench.db")
     parser.add_argument("--redis", default="redis://127.0.0.1:6379/0")
@@ -191,9 +279,11 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--batch-size", type=int, default=500)
     parser.add_argument("--cli-articles", type=int, default=20_000)
+    parser.add_argument("--add", type=int, default=10_000, help="articles added by the 'add' step")
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()
-    steps = {"build": [build], "open": [open_time], "query": [query], "cli": [cli],
+    steps = {"build": [build], "bulk": [bulk], "add": [add_more], "open": [open_time], "query": [query],
+             "cli": [cli],
              "all": [build, open_time, query, cli] + ([redis_memory] if args.backend == "redis" else [])}
     results = []
     for step in steps[args.step]:

@@ -66,6 +66,7 @@ def _init_worker(config: DetectorConfig, n_features: int) -> None:
     global _WORKER, _N_FEATURES
     _WORKER = Featurizer(config)
     _N_FEATURES = n_features
+    prepare(_WORKER, [Article("warm-up", "load the compiled kernels now, not with the first batch")], n_features)
 
 
 def _prepare_in_worker(articles: list[Article]) -> Prepared:

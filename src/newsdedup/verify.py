@@ -106,8 +106,8 @@ class Verifier:
         self.tfidf = tfidf
         self.char_mode = config.shingle.kind == "char"
 
-    def terms(self, tokens: np.ndarray, offsets: np.ndarray):
-        """What TF-IDF counts: words, or character trigrams in character mode (CSR in, CSR out)."""
+    def _terms(self, tokens: np.ndarray, offsets: np.ndarray):
+        """What TF-IDF counts: words, or character trigrams in character mode."""
         if self.char_mode:
             return K.shingle_batch(tokens, offsets, 3, _TRIGRAM_MULT)
         return tokens, offsets
@@ -132,7 +132,7 @@ class Verifier:
         n_inter, n_l, n_r = _set_overlap(n_values, n_offsets, left, right)
         n_min = np.minimum(n_l, n_r)
         numbers = np.where(n_min > 0, n_inter / np.maximum(n_min, 1), 1.0)
-        rows = self.tfidf.vectors(*self.terms(tokens, offsets))
+        rows = self.tfidf.vectors(*self._terms(tokens, offsets))
         cosine = cosine_pairs(rows, left, right)
         exact = _same_sequences(tokens, offsets, left, right)
         return PairScores(jaccard, containment, cosine, phrases, numbers, n_min, smaller, exact)

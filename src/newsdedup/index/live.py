@@ -35,7 +35,7 @@ from ..featurize import Featurizer
 from ..models import Article
 from ..verify import Verifier
 from .base import IndexStore, NewArticles
-from .idf import FrequencyCache, IndexTfidf, document_features
+from .idf import FrequencyCache, IndexTfidf, document_features, tfidf_terms
 from .judge import Judgement, judge, take_rows
 from .manifest import build_manifest, check_manifest, config_of, lsh_shape
 from .prepare import Prepared, Preparer, prepare
@@ -162,7 +162,7 @@ class LiveIndex:
             if not len(docs):
                 return 0
             bodies = self.store.bodies(docs)
-            features, counts = document_features(*self._verifier_terms(bodies.tokens, bodies.offsets),
+            features, counts = document_features(*tfidf_terms(self.config, bodies.tokens, bodies.offsets),
                                                  self.n_features)
             return self.store.remove(docs, features, counts)
 
@@ -198,9 +198,6 @@ class LiveIndex:
         self.timings[stage] = self.timings.get(stage, 0.0) + now - since
         return now
 
-    def _verifier_terms(self, tokens: np.ndarray, offsets: np.ndarray):
-        return Verifier(self.config, None).terms(tokens, offsets)  # type: ignore[arg-type]
-
     def _judge(self, articles: Sequence[Article], prepared: Prepared) -> tuple[Judgement, np.ndarray]:
         """Verdicts of a prepared batch, and the rows to store (all but ``seen`` ones)."""
         ids = [a.id for a in articles]
@@ -226,7 +223,7 @@ class LiveIndex:
             feats = prepared.feats
             tokens, _, offsets = take_rows(feats.tokens, feats.flags, feats.offsets, rows)
             prepared.df_features, prepared.df_counts = document_features(
-                *self._verifier_terms(tokens, offsets), self.n_features)
+                *tfidf_terms(self.config, tokens, offsets), self.n_features)
         self._frequencies.with_batch(prepared.df_features, prepared.df_counts, len(rows))
 
     def _new_articles(self, articles: Sequence[Article], prepared: Prepared, j: Judgement, rows: np.ndarray,

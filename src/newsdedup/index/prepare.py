@@ -28,9 +28,8 @@ from ..config import DetectorConfig
 from ..featurize import BatchFeatures, Featurizer
 from ..models import Article
 from ..tfidf import DEFAULT_FEATURES
-from ..verify import Verifier
 from .codec import encode_record
-from .idf import document_features
+from .idf import document_features, tfidf_terms
 
 __all__ = ["Prepared", "Preparer", "prepare"]
 
@@ -51,8 +50,7 @@ class Prepared:
 def prepare(featurizer: Featurizer, articles: Sequence[Article], n_features: int = DEFAULT_FEATURES) -> Prepared:
     """Featurise a batch, count its document frequencies, encode its records."""
     feats = featurizer.run([(a.full_text, a.source) for a in articles])
-    terms = Verifier(featurizer.config, None).terms(feats.tokens, feats.offsets)  # type: ignore[arg-type]
-    features, counts = document_features(*terms, n_features)
+    features, counts = document_features(*tfidf_terms(featurizer.config, feats.tokens, feats.offsets), n_features)
     return Prepared(feats, [encode_record(a.to_dict()) for a in articles], features, counts)
 
 

@@ -105,12 +105,13 @@ class RedisStore(IndexStore):
             return pipe.execute()
 
     def _hmget_docs(self, docs: np.ndarray, fields: tuple[str, ...]) -> list[list]:
-        out: list[list] = []
-        docs = [int(d) for d in docs]
-        for lo in range(0, len(docs), _PIPE_CHUNK):
-            part = docs[lo:lo + _PIPE_CHUNK]
-            out.extend(self._pipelined(lambda p: [p.hmget(self._key("doc", d), *fields) for d in part]))
-        return out
+        """The fields of each doc's hash (None where absent), a few script calls in all."""
+        keys = [self._key("doc", int(d)) for d in docs]
+        if not keys:
+            return []
+        flat = [v for reply in self._pipelined(lambda p: self._scripts.hmget_many(p, keys, fields)) for v in reply]
+        width = len(fields)
+        return [flat[i:i + width] for i in range(0, len(flat), width)]
 
     def _bucket_keys(self, signatures: np.ndarray, word_signatures: np.ndarray) -> list[list[tuple[Any, bytes]]]:
         if self._buckets is None:
@@ -159,33 +160,21 @@ class RedisStore(IndexStore):
         buckets = self._bucket_keys(signatures, word_signatures)
         keys = [[table.redis_key(h) for table, h in row] for row in buckets]
         exact = [int(k) for k in np.asarray(exact_keys, np.uint64)]
-        sizes = self._pipelined(lambda p: [p.scard(k) for row in keys for k in row]
-                                + [p.scard(self._key("exact", x)) for x in exact if x])
-        size = dict(zip([k for row in keys for k in row] + [self._key("exact", x) for x in exact if x], sizes))
-
-        def members(pipe, key):  # a bucket too big to read whole: a random sample of it
-            return pipe.smembers(key) if size[key] <= max_bucket else pipe.srandmember(key, max_bucket)
-
-        def small(pipe, key):  # a word-set bucket that big is a stop bucket: skipped
-            return pipe.smembers(key) if size[key] <= max_bucket else pipe.echo(b"")
-
-        replies = self._pipelined(lambda p: [members(p, k) for row in keys for k in row[:bands]]
-                                  + [small(p, k) for row in keys for k in row[bands:]]
-                                  + [members(p, self._key("exact", x)) for x in exact if x])
+        # One script reads every bucket: k-gram buckets and exact keys give at most max_bucket
+        # members (a random sample of a bigger one), a bigger word-set bucket gives none.
+        flat_keys = [k for row in keys for k in row] + [self._key("exact", x) for x in exact if x]
+        sample = [j < bands for row in keys for j in range(len(row))] + [True] * sum(1 for x in exact if x)
+        replies = self._pipelined(lambda p: self._scripts.read_buckets(p, flat_keys, sample, max_bucket))
+        members = _split_counted([v for reply in replies for v in reply])
         out: list[set] = [set() for _ in range(n)]
         at = 0
         for i in range(n):
-            for reply in replies[at:at + bands]:
-                out[i].update(reply)
-            at += bands
-        for i in range(n):
-            for reply in replies[at:at + len(keys[i]) - bands]:
-                if isinstance(reply, (set, list)):
-                    out[i].update(reply)
-            at += len(keys[i]) - bands
+            for part in members[at:at + len(keys[i])]:
+                out[i].update(part)
+            at += len(keys[i])
         for i, x in enumerate(exact):
             if x:
-                out[i].update(replies[at])
+                out[i].update(members[at])
                 at += 1
         return [np.array(sorted(int(d) for d in docs), np.int64) for docs in out]
 
@@ -196,15 +185,17 @@ class RedisStore(IndexStore):
         out = Summaries(docs, np.zeros(n, bool), [None] * n, np.full(n, -1, np.int64), np.zeros(n, np.uint64),
                         np.full((n, self._perms[0]), 0xFFFFFFFF, np.uint32),
                         np.full((n, self._perms[1]), 0xFFFFFFFF, np.uint32))
-        for i, (aid, root, exact, sig, wsig) in enumerate(rows):
-            if aid is None:
-                continue
-            out.present[i] = True
-            out.ids[i] = aid.decode("utf-8")
-            out.roots[i] = int(root)
-            out.exact_keys[i] = np.uint64(int(exact))
-            out.signatures[i] = np.frombuffer(sig, np.uint32)
-            out.word_signatures[i] = np.frombuffer(wsig, np.uint32)
+        at = [i for i, row in enumerate(rows) if row[0] is not None]
+        found = [rows[i] for i in at]
+        if not found:
+            return out
+        out.present[at] = True
+        for i, row in zip(at, found):
+            out.ids[i] = row[0].decode("utf-8")
+        out.roots[at] = [int(r[1]) for r in found]
+        out.exact_keys[at] = np.array([int(r[2]) for r in found], np.uint64)
+        out.signatures[at] = np.frombuffer(b"".join(r[3] for r in found), np.uint32).reshape(len(found), -1)
+        out.word_signatures[at] = np.frombuffer(b"".join(r[4] for r in found), np.uint32).reshape(len(found), -1)
         return out
 
     def bodies(self, docs: np.ndarray) -> Bodies:
@@ -349,6 +340,16 @@ class RedisStore(IndexStore):
     def close(self) -> None:
         with contextlib.suppress(Exception):
             self._r.close()
+
+
+def _split_counted(flat: list) -> list[list]:
+    """[2, a, b, 0, 1, c] -> [[a, b], [], [c]] (the reply shape of the bucket-read script)."""
+    out, i = [], 0
+    while i < len(flat):
+        n = int(flat[i])
+        out.append(flat[i + 1:i + 1 + n])
+        i += 1 + n
+    return out
 
 
 def _text(value: bytes | None) -> str | None:

@@ -38,6 +38,31 @@ for i = 1, #ARGV, 2 do redis.call('HINCRBY', KEYS[1], ARGV[i], ARGV[i + 1]) end
 return #ARGV / 2
 """
 
+# Capped bucket reads: ARGV[1] = cap, ARGV[1 + i] = 's' (sample a bigger bucket) or 'k' (skip it).
+# Reply: for each key, the number of members returned, then those members.
+_BUCKETS_READ = """
+local cap = tonumber(ARGV[1])
+local out = {}
+for i = 1, #KEYS do
+  local n = redis.call('SCARD', KEYS[i])
+  local members = {}
+  if n <= cap then members = redis.call('SMEMBERS', KEYS[i])
+  elseif ARGV[i + 1] == 's' then members = redis.call('SRANDMEMBER', KEYS[i], cap) end
+  out[#out + 1] = #members
+  for _, m in ipairs(members) do out[#out + 1] = m end
+end
+return out
+"""
+# HMGET of the same fields of many hashes: ARGV = fields; reply = the values, key after key.
+_HMGET_MANY = """
+local out = {}
+for i = 1, #KEYS do
+  local values = redis.call('HMGET', KEYS[i], unpack(ARGV))
+  for j = 1, #ARGV do out[#out + 1] = values[j] end
+end
+return out
+"""
+
 #: Keys or arguments per script call (Redis takes far more; this bounds one call's memory).
 _PER_CALL = 40_000
 
@@ -88,6 +113,20 @@ class BatchScripts:
         self._add = client.register_script(_BUCKETS_ADD)
         self._remove = client.register_script(_BUCKETS_REMOVE)
         self._incr = client.register_script(_HINCRBY_MANY)
+        self._read = client.register_script(_BUCKETS_READ)
+        self._hmget = client.register_script(_HMGET_MANY)
+
+    def read_buckets(self, pipe: Any, keys: list[bytes], sample: list[bool], cap: int) -> None:
+        """Queue capped reads of buckets (see ``_BUCKETS_READ``); one reply per call, in chunks."""
+        for lo in range(0, len(keys), _PER_CALL // 4):
+            part = keys[lo:lo + _PER_CALL // 4]
+            modes = ["s" if x else "k" for x in sample[lo:lo + _PER_CALL // 4]]
+            self._read(keys=part, args=[cap, *modes], client=pipe)
+
+    def hmget_many(self, pipe: Any, keys: list[str], fields: tuple[str, ...]) -> None:
+        """Queue HMGET of ``fields`` for every key, in chunks (replies: flat value lists)."""
+        for lo in range(0, len(keys), _PER_CALL // 8):
+            self._hmget(keys=keys[lo:lo + _PER_CALL // 8], args=list(fields), client=pipe)
 
     def add_to_buckets(self, pipe: Any, buckets: list[list[Bucket]], members: list[bytes]) -> None:
         self._buckets(self._add, pipe, buckets, members)

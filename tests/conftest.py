@@ -63,3 +63,7 @@ def republished(seed_articles) -> Article:
     text = republish(seed_articles[1].text, headline="OTAN : Bruxelles promet plus d’aide à Kiev",
                      byline="Par la rédaction, avec agences", keep_paragraphs=14)
     return Article("outlet/otan-aide-kiev", text)
+
+
+# Live-index fixtures (a real redis-server, stores of both backends): see index_fixtures.py.
+from index_fixtures import make_store, own_redis_server, redis_server  # noqa: E402,F401

@@ -260,12 +260,18 @@ class DetectorConfig:
             raise ConfigError(f"unreadable configuration: {err}") from None
 
     @classmethod
-    def from_options(cls, **options: Any) -> DetectorConfig:
+    def from_options(cls, base: DetectorConfig | None = None, **options: Any) -> DetectorConfig:
         """Build a config from flat option names, as the CLI passes them.
 
-        Unknown names are a :class:`ConfigError`; ``None`` means "default".
+        Unknown names are a :class:`ConfigError`; ``None`` means "keep the
+        value of ``base``" (the defaults when no base is given).
+
+        Example:
+            >>> small = DetectorConfig.from_options(num_perm=64)
+            >>> DetectorConfig.from_options(base=small, seed=7).sign.num_perm
+            64
         """
-        base = cls()
+        base = base if base is not None else cls()
         groups: dict[str, dict[str, Any]] = {name: {} for name in ("normalize", "shingle", "sign", "lsh", "verify")}
         aliases = {"shingle_kind": ("shingle", "kind"), "shingle_size": ("shingle", "size")}
         for key, value in options.items():

@@ -12,6 +12,7 @@ import typer
 
 from .. import __version__
 from .compare import compare
+from .index import index_app
 from .scan import dedup, pairs, scan
 
 app = typer.Typer(
@@ -29,6 +30,7 @@ app.command()(scan)
 app.command()(pairs)
 app.command()(dedup)
 app.command()(compare)
+app.add_typer(index_app)
 
 
 def _version(value: bool) -> None:

@@ -55,6 +55,7 @@ def read_articles(
     max_article_bytes: int = 10_000_000,
     report: ReadReport | None = None,
     stdin: TextIO | None = None,
+    unique_ids: bool = True,
 ) -> Iterator[Article]:
     """Stream the articles of files, folders (recursive) and ``-`` (JSON Lines on stdin).
 
@@ -70,6 +71,9 @@ def read_articles(
         max_article_bytes: Larger articles are skipped with a warning.
         report: Filled in with counters and warnings while reading.
         stdin: Stream read for ``-`` (default ``sys.stdin``).
+        unique_ids: Treat a repeated id as bad input. The live index passes
+            False: it answers a repeated id itself (``seen``), and an endless
+            stream must not remember every id it has read.
 
     Returns:
         An iterator of articles in input order.
@@ -95,16 +99,18 @@ def read_articles(
         raise InputError("standard input ('-') can be read only once")
     check_inputs(p for p in paths if str(p) != "-")
     ctx = ReadContext(fields, skip_bad, max_article_bytes, report if report is not None else ReadReport())
-    return _stream(paths, ctx, stdin)
+    return _stream(paths, ctx, stdin, unique_ids)
 
 
-def _stream(paths: Sequence[str | os.PathLike[str]], ctx: ReadContext, stdin: TextIO | None) -> Iterator[Article]:
+def _stream(paths: Sequence[str | os.PathLike[str]], ctx: ReadContext, stdin: TextIO | None,
+            unique_ids: bool = True) -> Iterator[Article]:
     first_seen: dict[str, str] = {}
     yielded = 0
     for article in _read_all(paths, ctx, stdin):
-        if _too_large(article, ctx) or _repeated(article, first_seen, ctx):
+        if _too_large(article, ctx) or (unique_ids and _repeated(article, first_seen, ctx)):
             continue
-        first_seen[article.id] = article.origin or article.id
+        if unique_ids:
+            first_seen[article.id] = article.origin or article.id
         yielded += 1
         ctx.report.articles += 1
         yield article

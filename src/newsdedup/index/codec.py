@@ -1,0 +1,123 @@
+"""How stored parts are encoded, shared by the backends so both store the same bytes.
+
+* signatures: little-endian uint32 values;
+* token hashes: little-endian uint32; number flags: one bit per token;
+* article records: JSON, zlib-compressed (texts shrink to about 40%);
+* LSH band keys of the SQLite backend: 64-bit hashes of each band's rows.
+
+Example:
+    >>> import numpy as np
+    >>> flags = np.array([1, 0, 0, 1, 1], np.uint8)
+    >>> unpack_flags(pack_flags(flags), 5).tolist()
+    [1, 0, 0, 1, 1]
+    >>> decode_record(encode_record({"id": "a", "text": "Été"}))
+    {'id': 'a', 'text': 'Été'}
+"""
+
+from __future__ import annotations
+
+import json
+import time
+import zlib
+from typing import Any
+
+import numpy as np
+
+from .. import _kernels as K
+from .base import Bodies
+
+__all__ = ["band_keys", "bodies_from_blobs", "cap_per_key", "decode_record", "encode_record", "exported_record",
+           "join_lookups", "pack_flags", "unpack_flags"]
+
+#: Mixed into word-set band keys so they never collide with k-gram band keys by construction.
+_WORD_SALT = np.uint64(0xA5A5_5A5A_C3C3_3C3C)
+
+
+def pack_flags(flags: np.ndarray) -> bytes:
+    """Number flags (bit 0 of each token's flag) as a bit string."""
+    return np.packbits(np.asarray(flags, np.uint8) & K.FLAG_NUMBER).tobytes()
+
+
+def unpack_flags(packed: bytes, n_tokens: int) -> np.ndarray:
+    return np.unpackbits(np.frombuffer(packed, np.uint8), count=n_tokens).astype(np.uint8)
+
+
+def encode_record(record: dict[str, Any]) -> bytes:
+    return zlib.compress(json.dumps(record, ensure_ascii=False, default=str).encode("utf-8"), 1)
+
+
+def decode_record(blob: bytes) -> dict[str, Any]:
+    return json.loads(zlib.decompress(blob).decode("utf-8"))
+
+
+def band_keys(signatures: np.ndarray, word_signatures: np.ndarray, shape: dict[str, int]) -> np.ndarray:
+    """LSH keys of each document, int64 (n × bands [+ word bands]), as SQLite stores them.
+
+    ``word_signatures`` with zero columns leaves the word-set bands out.
+    """
+    keys = K.band_keys(np.ascontiguousarray(signatures, np.uint32), shape["bands"], shape["rows"]).T
+    if word_signatures.shape[1]:
+        word = K.band_keys(np.ascontiguousarray(word_signatures, np.uint32), shape["word_bands"],
+                           shape["word_rows"]).T ^ _WORD_SALT
+        keys = np.concatenate([keys, word], axis=1)
+    return np.ascontiguousarray(keys).view(np.int64)
+
+
+def cap_per_key(keys: np.ndarray, docs: np.ndarray, limit: int) -> tuple[np.ndarray, np.ndarray]:
+    """Keep at most ``limit`` (key, doc) rows per key: those of the most recent (highest) docs.
+
+    Example:
+        >>> k, d = cap_per_key(np.array([5, 5, 5, 7]), np.array([1, 3, 2, 9]), 2)
+        >>> sorted(zip(k.tolist(), d.tolist()))
+        [(5, 2), (5, 3), (7, 9)]
+    """
+    if len(keys) == 0:
+        return keys, docs
+    order = np.lexsort((-docs, keys))
+    keys, docs = keys[order], docs[order]
+    starts = np.flatnonzero(np.concatenate([[True], keys[1:] != keys[:-1]]))
+    rank = np.arange(len(keys)) - np.repeat(starts, np.diff(np.append(starts, len(keys))))
+    keep = rank < limit
+    return keys[keep], docs[keep]
+
+
+def join_lookups(query_keys: np.ndarray, query_rows: np.ndarray, found_keys: np.ndarray,
+                 found_docs: np.ndarray, n_rows: int) -> list[np.ndarray]:
+    """For each query row, the sorted unique docs found under any of its keys.
+
+    Args:
+        query_keys, query_rows: Key looked up and the query row it belongs to.
+        found_keys, found_docs: (key, doc) rows returned by the store.
+        n_rows: Number of query rows.
+    """
+    empty = np.zeros(0, np.int64)
+    if len(found_keys) == 0:
+        return [empty] * n_rows
+    order = np.argsort(found_keys, kind="stable")
+    fk, fd = found_keys[order], found_docs[order]
+    lo = np.searchsorted(fk, query_keys, "left")
+    hi = np.searchsorted(fk, query_keys, "right")
+    counts = hi - lo
+    rows = np.repeat(query_rows, counts)
+    starts = np.repeat(lo - np.concatenate([[0], np.cumsum(counts)[:-1]]), counts)
+    docs = fd[starts + np.arange(len(rows))]
+    packed = np.unique((rows.astype(np.int64) << 40) | docs.astype(np.int64))
+    rows, docs = packed >> 40, packed & ((1 << 40) - 1)
+    bounds = np.searchsorted(rows, np.arange(n_rows + 1))
+    return [docs[bounds[i]:bounds[i + 1]] for i in range(n_rows)]
+
+
+def bodies_from_blobs(parts: list[tuple[bytes, bytes] | None]) -> Bodies:
+    """Bodies from (token bytes, number bits) per document; None for a missing one."""
+    tokens = [np.frombuffer(p[0], np.uint32) if p else np.zeros(0, np.uint32) for p in parts]
+    flags = [unpack_flags(p[1], len(t)) if p else np.zeros(0, np.uint8) for p, t in zip(parts, tokens)]
+    offsets = np.zeros(len(parts) + 1, np.int64)
+    np.cumsum([len(t) for t in tokens], out=offsets[1:])
+    return Bodies(np.concatenate(tokens) if tokens else np.zeros(0, np.uint32),
+                  np.concatenate(flags) if flags else np.zeros(0, np.uint8), offsets)
+
+
+def exported_record(record: dict[str, Any], relation: str, original: str | None, added: float) -> dict[str, Any]:
+    """An export line: the article record plus what the index knows of it."""
+    return {**record, "index": {"relation": relation, "original": original,
+                                "added": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(added))}}

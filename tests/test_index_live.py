@@ -1,0 +1,143 @@
+"""The live index agrees with the batch detector, speaks datasketch's Redis layout, and streams."""
+
+from __future__ import annotations
+
+import threading
+import time
+import uuid
+from pathlib import Path
+
+import numpy as np
+import pytest
+from index_fixtures import story
+
+from newsdedup import Detector
+from newsdedup.config import DetectorConfig
+from newsdedup.errors import InputError
+from newsdedup.index import LiveIndex, RedisStore, SQLiteStore, Verdict
+from newsdedup.index.manifest import build_manifest, differences
+from newsdedup.index.stream import batches_in_time
+from newsdedup.io import read_articles
+from newsdedup.models import Article, Scores
+from newsdedup.sign import Signer
+
+# The batch detector learns boilerplate lines from the corpus; the live index does not (yet),
+# so the two are compared with learning off.
+NO_LEARNING = DetectorConfig.from_options(learn_boilerplate=False)
+
+
+def test_same_pairs_relations_and_scores_as_the_batch_detector():
+    articles = list(read_articles([Path(__file__).parent / "fixtures" / "reuters_pairs.jsonl"]))
+    batch = {(m.a, m.b): m for m in Detector(NO_LEARNING).run(articles).matches}
+    live = LiveIndex(SQLiteStore(":memory:"), NO_LEARNING).add(articles)
+    copies = {(v.original, v.id): v for v in live if v.original}
+    duplicates = {pair: m for pair, m in batch.items() if m.relation.is_duplicate}
+    assert set(copies) == set(duplicates) and len(copies) == 2
+    for pair, verdict in copies.items():
+        assert verdict.verdict == duplicates[pair].relation.value
+        assert verdict.scores == pytest.approx(duplicates[pair].scores)
+    templates = [pair for pair, m in batch.items() if not m.relation.is_duplicate]
+    assert [(v.id, v.note) for v in live if v.note] == [(b, f"looks like {a}, but the figures differ: a template")
+                                                         for a, b in templates]
+
+
+@pytest.mark.slow
+def test_same_duplicates_as_the_batch_detector_on_bbc(bbc_dir):
+    articles = [Article(str(p.relative_to(bbc_dir)), p.read_text(encoding="latin-1"))
+                for p in sorted(bbc_dir.glob("*/*.txt"))]
+    result = Detector(NO_LEARNING).run(articles)
+    cluster_of = {aid: c.original for c in result.clusters for aid in c.ids()}
+    live = [v for v in LiveIndex(SQLiteStore(":memory:"), NO_LEARNING).add(articles) if v.original]
+    assert len(live) == result.duplicates > 100
+    assert all(cluster_of.get(v.id) is not None and cluster_of.get(v.id) == cluster_of.get(v.original)
+               for v in live)
+
+
+def test_redis_buckets_are_datasketch_minhashlsh_buckets(redis_server):
+    """A plain datasketch MinHashLSH over the same Redis keys finds what the index stored."""
+    from datasketch import MinHashLSH
+
+    prefix = f"t{uuid.uuid4().hex[:10]}"
+    index = LiveIndex(RedisStore(redis_server.url, prefix=prefix))
+    index.add([Article("a", story(1)), Article("b", story(2))])
+    shape, num_perm = index.shape, index.config.sign.num_perm
+    lsh = MinHashLSH(num_perm=num_perm, params=(shape["bands"], shape["rows"]), prepickle=False,
+                     storage_config={"type": "redis", "basename": f"{prefix}:lsh".encode(),
+                                     "redis": {"host": "127.0.0.1", "port": redis_server.port}})
+    signer = Signer(index.config.sign, index.config.shingle.size)
+    query = index.featurizer.run([(story(1), None)]).signatures[0]
+    doc_of_a = index.store.known(["a"])["a"].doc
+    assert lsh.query(signer.to_datasketch(query)) == [str(doc_of_a).encode()]
+    index.close()
+
+
+def test_batches_close_by_size_and_by_time():
+    assert [len(b) for b in batches_in_time(range(7), size=3, max_wait=10)] == [3, 3, 1]
+
+    def slow():
+        yield 1
+        time.sleep(0.6)  # the first batch must not wait for this
+        yield 2
+
+    started = time.monotonic()
+    stream = batches_in_time(slow(), size=100, max_wait=0.1)
+    assert next(stream) == [1]
+    assert time.monotonic() - started < 0.5
+    assert list(stream) == [[2]]
+
+
+def test_a_read_error_comes_after_the_batch_read_before_it():
+    def bad():
+        yield 1
+        yield 2
+        raise InputError("broken line", path="feed.jsonl", line=3)
+
+    stream = batches_in_time(bad(), size=100, max_wait=5)
+    assert next(stream) == [1, 2]
+    with pytest.raises(InputError, match="feed.jsonl:3"):
+        next(stream)
+
+
+def test_an_abandoned_stream_stops_its_reader():
+    produced = []
+
+    def endless():
+        while True:
+            produced.append(1)
+            yield len(produced)
+
+    stream = batches_in_time(endless(), size=2, max_wait=1)
+    assert next(stream) == [1, 2]
+    stream.close()
+    time.sleep(0.5)
+    count = len(produced)
+    time.sleep(0.3)
+    assert len(produced) == count  # the reader thread is no longer reading
+    assert not [t for t in threading.enumerate() if t.name == "newsdedup-reader" and t.is_alive()]
+
+
+def test_verdict_json_and_text_shapes():
+    v = Verdict("b", "partial", original="a", via="c", scores=Scores(0.5, 0.9, 0.8, 1.0), reason="r",
+                stored=True)
+    assert v.to_dict() == {"id": "b", "verdict": "partial", "original": "a", "via": "c", "jaccard": 0.5,
+                           "containment": 0.9, "cosine": 0.8, "numbers": 1.0, "reason": "r", "stored": True}
+    assert v.line() == ("partial  b  original=a  via=c  jaccard=0.50 containment=0.90 cosine=0.80 "
+                        "numbers=1.00  stored")
+    assert Verdict("x", "new").to_dict() == {"id": "x", "verdict": "new", "original": None, "stored": False}
+
+
+def test_manifest_differences_name_each_setting():
+    base = build_manifest(DetectorConfig())
+    other = build_manifest(DetectorConfig.from_options(shingle_size=4, seed=3))
+    text = "; ".join(differences(base, other))
+    assert "seed: the index has 1, asked for 3" in text and "size: the index has 5, asked for 4" in text
+    assert differences(base, build_manifest(DetectorConfig.from_options(workers=2, batch_size=64))) == []
+
+
+def test_signature_filter_keeps_copies_and_drops_strangers():
+    from newsdedup.index.judge import MIN_SHINGLE_ESTIMATE, MIN_WORD_ESTIMATE, keep_pair
+
+    assert keep_pair(np.array([MIN_SHINGLE_ESTIMATE]), np.array([0.0]), np.array([False]))[0]
+    assert keep_pair(np.array([0.0]), np.array([MIN_WORD_ESTIMATE]), np.array([False]))[0]
+    assert keep_pair(np.array([0.0]), np.array([0.0]), np.array([True]))[0]
+    assert not keep_pair(np.array([0.05]), np.array([0.3]), np.array([False]))[0]

@@ -27,9 +27,11 @@ from index_fixtures import cli_command, cli_env, small_feed, story, write_jsonl
 
 from newsdedup.index import LiveIndex, RedisStore, SQLiteStore
 from newsdedup.index.idf import document_features
+from newsdedup.config import DetectorConfig
+from newsdedup.index.manifest import lsh_shape
 
 N_KILL = 10_000
-BANDS = 42 + 14  # k-gram and word-set LSH bands of the default configuration
+BANDS = sum(lsh_shape(DetectorConfig())[k] for k in ("bands", "word_bands"))  # LSH rows stored per article
 
 
 class Verdicts:

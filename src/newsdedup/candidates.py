@@ -24,7 +24,7 @@ import numpy as np
 
 from . import _kernels as K
 
-__all__ = ["candidate_pairs", "lsh_params", "merge_pairs"]
+__all__ = ["all_band_keys", "candidate_pairs", "lsh_params", "merge_pairs"]
 
 
 @functools.lru_cache(maxsize=32)
@@ -80,6 +80,16 @@ def candidate_pairs(signatures: np.ndarray, bands: int, rows: int, max_bucket: i
     if not chunks:
         return np.zeros(0, np.int64), np.zeros(0, np.int64)
     return _unpack(np.unique(np.concatenate(chunks)))
+
+
+def all_band_keys(signatures: np.ndarray, bands: int, rows: int) -> np.ndarray:
+    """The 64-bit key of every band of every signature (n × bands), as the banding uses them."""
+    signatures = np.ascontiguousarray(signatures, np.uint32)
+    every_row = np.arange(signatures.shape[0], dtype=np.int64)
+    keys = np.empty((signatures.shape[0], bands), np.uint64)
+    for b in range(bands):
+        keys[:, b] = K.band_keys(signatures, every_row, b, rows)
+    return keys
 
 
 def merge_pairs(*pair_sets: tuple[np.ndarray, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:

@@ -149,6 +149,8 @@ class LSHConfig:
             pass over each article's set of words, which a reworded copy
             keeps far better than its phrases.
         rewrite_threshold: Word-set Jaccard that second pass is tuned for.
+        common_words: Leave words that are common in the corpus (learned on
+            the first articles of a run) out of those word sets.
     """
 
     threshold: float = 0.3
@@ -158,6 +160,7 @@ class LSHConfig:
     max_bucket: int = 64
     rewrite_pass: bool = True
     rewrite_threshold: float = 0.4
+    common_words: bool = True
 
     def validate(self, num_perm: int) -> None:
         _check(0.0 < self.threshold < 1.0, "LSH threshold must be strictly between 0 and 1")

@@ -51,7 +51,7 @@ class Learned:
 
 
 def _common_words(texts: list[str], config: DetectorConfig) -> np.ndarray:
-    if len(texts) < MIN_SAMPLE_FOR_COMMON or config.shingle.kind == "char":
+    if len(texts) < MIN_SAMPLE_FOR_COMMON or config.shingle.kind == "char" or not config.lsh.common_words:
         return np.zeros(0, np.uint32)
     norm = config.normalize
     counts: dict[int, int] = {}

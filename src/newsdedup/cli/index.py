@@ -64,7 +64,7 @@ _STORE_OPTIONS: list[tuple[str, Any, Any]] = [
 # Detection settings default to None: "the index's own" (the defaults for a new index).
 _CONFIG_OPTIONS: list[tuple[str, Any]] = [
     ("threshold", c.Threshold), ("near", c.NearOpt), ("partial", c.PartialOpt), ("rewrite_cosine", c.RewriteOpt),
-    ("numbers_agree", c.NumbersOpt), ("no_rewrites", c.NoRewrite), ("shingle", c.ShingleOpt),
+    ("template_figures", c.TemplateOpt), ("no_rewrites", c.NoRewrite), ("shingle", c.ShingleOpt),
     ("shingle_size", c.ShingleSize), ("num_perm", c.NumPerm), ("seed", c.Seed), ("workers", c.Workers)]
 _INPUT_OPTIONS: list[tuple[str, Any, Any]] = [
     ("id_field", c.IdField, "id"), ("text_field", c.TextField, "text"), ("title_field", c.TitleField, "title"),
@@ -86,7 +86,7 @@ def _config_overrides(values: dict[str, Any]) -> dict[str, Any]:
     size = values.pop("shingle_size")
     return {"threshold": values.pop("threshold"), "near_jaccard": values.pop("near"),
             "partial_containment": values.pop("partial"), "rewrite_cosine": values.pop("rewrite_cosine"),
-            "numbers_agree": values.pop("numbers_agree"),
+            "template_figures": values.pop("template_figures"),
             "rewrite_pass": False if values.pop("no_rewrites") else None, "shingle_kind": kind,
             "shingle_size": 7 if kind == "char" and size is None else size,
             "num_perm": values.pop("num_perm"), "seed": values.pop("seed"), "workers": values.pop("workers")}

@@ -24,6 +24,7 @@ from typing import Any
 import numpy as np
 
 from .. import _kernels as K
+from ..candidates import all_band_keys
 from .base import Bodies
 
 __all__ = ["band_keys", "bodies_from_blobs", "cap_per_key", "decode_record", "encode_record", "exported_record",
@@ -55,10 +56,9 @@ def band_keys(signatures: np.ndarray, word_signatures: np.ndarray, shape: dict[s
 
     ``word_signatures`` with zero columns leaves the word-set bands out.
     """
-    keys = K.band_keys(np.ascontiguousarray(signatures, np.uint32), shape["bands"], shape["rows"]).T
+    keys = all_band_keys(signatures, shape["bands"], shape["rows"])
     if word_signatures.shape[1]:
-        word = K.band_keys(np.ascontiguousarray(word_signatures, np.uint32), shape["word_bands"],
-                           shape["word_rows"]).T ^ _WORD_SALT
+        word = all_band_keys(word_signatures, shape["word_bands"], shape["word_rows"]) ^ _WORD_SALT
         keys = np.concatenate([keys, word], axis=1)
     return np.ascontiguousarray(keys).view(np.int64)
 

@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from .. import _kernels as K
 from ..candidates import candidate_pairs, merge_pairs
 from ..config import DetectorConfig
 from ..featurize import BatchFeatures
@@ -132,12 +133,9 @@ class Matches:
 
 def take_rows(tokens: np.ndarray, flags: np.ndarray, offsets: np.ndarray, rows: np.ndarray):
     """Tokens, flags and offsets of some documents of a CSR batch, in the order given."""
-    starts = offsets[rows]
-    lengths = offsets[rows + 1] - starts
-    out = np.zeros(len(rows) + 1, np.int64)
-    np.cumsum(lengths, out=out[1:])
-    index = np.repeat(starts - out[:-1], lengths) + np.arange(out[-1], dtype=np.int64)
-    return tokens[index], flags[index], out
+    rows = np.asarray(rows, np.int64)
+    picked, out = K.gather_rows(tokens, offsets, rows)
+    return picked, K.gather_rows(flags, offsets, rows)[0], out
 
 
 def verify(verifier: Verifier, feats: BatchFeatures, bodies, q: np.ndarray, t: np.ndarray) -> Matches:

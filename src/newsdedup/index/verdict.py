@@ -55,7 +55,7 @@ class Verdict:
         return self.verdict == "new"
 
     def to_dict(self) -> dict[str, Any]:
-        """The JSON-lines shape (stable; documented in docs/live-feeds.md)."""
+        """The JSON-lines shape (stable; documented in the README, "Deduplicating a live feed")."""
         out: dict[str, Any] = {"id": self.id, "verdict": self.verdict, "original": self.original}
         if self.via is not None:
             out["via"] = self.via

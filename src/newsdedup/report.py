@@ -47,12 +47,18 @@ def summary_line(result: Result, seconds: float) -> str:
     s = result.stats
     kinds = [f"{s.get('matches_' + r, 0)} {r}" for r in ("exact", "near", "partial", "rewrite")
              if s.get("matches_" + r)]
-    line = f"{result.articles} articles: {len(result.clusters)} clusters, {result.duplicates} duplicates"
+    pairs = sum(s.get("matches_" + r, 0) for r in ("exact", "near", "partial", "rewrite"))
+    line = (f"{_count(result.articles, 'article')}: {_count(len(result.clusters), 'cluster')}, "
+            f"{_count(result.duplicates, 'duplicate')}")
     if kinds:
-        line += " (" + ", ".join(kinds) + " pairs)"
+        line += " (" + ", ".join(kinds) + (" pairs)" if pairs > 1 else " pair)")
     if s.get("matches_template"):
-        line += f", {s['matches_template']} templated look-alikes kept apart"
+        line += f", {_count(s['matches_template'], 'templated look-alike')} kept apart"
     return f"{line}; {seconds:.2f} s"
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
 def _cluster_table(result: Result) -> Table:

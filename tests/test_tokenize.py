@@ -144,3 +144,12 @@ def test_number_flags_mark_tokens_with_digits():
     batch = tokenize(["grain 31 ships 1,750 x2"])
     assert batch.flags.tolist() == [0, 1, 0, 1, 1]
     assert np.all(batch.flags[batch.hashes == token_hash("grain")] == 0)
+
+
+def test_folding_twice_changes_nothing():
+    # The kernel folds each character once; the reference folds again when hashing.
+    for fold_accents in (True, False):
+        changed = [hex(cp) for cp in range(0x30000) if not 0xD800 <= cp <= 0xDFFF
+                   and fold_char(fold_char(chr(cp), fold_accents), fold_accents) != fold_char(chr(cp), fold_accents)]
+        assert changed == []
+    assert canonical("𝑨𝒃𝒄") == "abc"  # mathematical letters decompose to capitals, then fold

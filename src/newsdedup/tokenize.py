@@ -86,7 +86,9 @@ def fold_char(ch: str, fold_accents: bool = True) -> str:
     if fold_accents:
         base = "".join(c for c in unicodedata.normalize("NFKD", low) if not _in_ranges(ord(c), _FOLDED_MARKS))
         if len(base) == 1:
-            return base
+            # Decomposing can reveal a capital (mathematical 𝑨 is A): fold it too, so that
+            # folding twice changes nothing.
+            return base.lower() if len(base.lower()) == 1 else base
     return low if len(low) == 1 else ch
 
 

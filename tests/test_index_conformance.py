@@ -91,6 +91,9 @@ def test_query_stores_nothing(make_store):
 
 def test_reopen_uses_the_stored_configuration_and_refuses_another(make_store):
     LiveIndex(make_store(), DetectorConfig.from_options(num_perm=64)).close()
+    assert make_store().load_manifest() is None  # nothing is recorded before the first write
+    with LiveIndex(make_store(), DetectorConfig.from_options(num_perm=64)) as index:
+        index.add([Article("first", B)])
     with LiveIndex(make_store()) as index:
         assert index.config.sign.num_perm == 64
         assert verdicts(index.add([Article("a", A), Article("b", A)]))[1] == ("b", "exact", "a")

@@ -17,6 +17,7 @@ from newsdedup.errors import InputError
 from newsdedup.index import LiveIndex, RedisStore, SQLiteStore, Verdict
 from newsdedup.index.manifest import build_manifest, differences
 from newsdedup.index.stream import batches_in_time
+from newsdedup.learned import learn_from_sample
 from newsdedup.io import read_articles
 from newsdedup.models import Article, Scores
 from newsdedup.sign import Signer
@@ -145,3 +146,47 @@ def test_signature_filter_keeps_copies_and_drops_strangers():
     assert keep_pair(np.array([0.0]), np.array([MIN_WORD_ESTIMATE]), np.array([False]))[0]
     assert keep_pair(np.array([0.0]), np.array([0.0]), np.array([True]))[0]
     assert not keep_pair(np.array([0.05]), np.array([0.3]), np.array([False]))[0]
+
+
+def test_a_new_index_learns_from_its_first_write_like_a_scan(tmp_path):
+    footer = "Follow our live coverage of the day on the Harbour Wire app"
+    articles = [Article(f"w{i}", f"Dispatch {i}: the harbour authority reported {i} ships and the usual news of the "
+                                 f"port on the day number {i * 3}, with figures from the pilots.\n{footer}",
+                        source="wire") for i in range(1200)]
+    index = LiveIndex(SQLiteStore(tmp_path / "news.db"))
+    index.add(articles)
+    index.close()
+    with LiveIndex(SQLiteStore(tmp_path / "news.db", create=False)) as reopened:
+        learned = reopened.learned
+        assert learned.boilerplate.drops("wire")(footer)
+        assert len(learned.common_words) > 5  # "the", "harbour", "port", ... are in every article
+    scan = learn_from_sample(articles, DetectorConfig())
+    assert learned.common_words.tolist() == scan.common_words.tolist()
+
+
+def test_the_first_batch_of_a_stream_grows_to_the_learning_sample():
+    sizes = [len(b) for b in batches_in_time(range(2500), size=500, max_wait=5.0, first_size=2000)]
+    assert sizes == [2000, 500]
+
+
+@pytest.mark.slow
+def test_learning_index_and_scan_agree_on_bbc(bbc_dir, tmp_path):
+    articles = [Article(str(p.relative_to(bbc_dir)), p.read_text(encoding="latin-1"))
+                for p in sorted(bbc_dir.glob("*/*.txt"))]
+    result = Detector().run(articles)
+    confirmed = {frozenset((m.a, m.b)) for m in result.matches if m.relation.is_duplicate}
+    with LiveIndex(SQLiteStore(tmp_path / "bbc.db")) as index:
+        live = [v for v in index.add(articles) if v.original]
+        assert len(index.learned.common_words) > 100
+    assert abs(len(live) - result.duplicates) <= 2
+    found = sum(frozenset((v.id, v.via or v.original)) in confirmed for v in live)
+    assert found >= len(live) - 2
+
+
+def test_a_stream_into_a_new_index_learns_from_what_arrives_first(tmp_path):
+    articles = [Article(f"s{i}", f"The harbour authority reported {i} ships today, the pilots said, and port "
+                                 f"traffic on day {i * 7} was normal for the season.") for i in range(1500)]
+    with LiveIndex(SQLiteStore(tmp_path / "s.db")) as index:
+        verdicts = [v for _, v in index.stream(iter(articles), batch_size=200, max_wait=5.0)]
+        assert len(verdicts) == 1500 and all(v.stored for v in verdicts)
+        assert len(index.learned.common_words) > 5

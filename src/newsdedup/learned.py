@@ -24,6 +24,7 @@ Example:
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -48,6 +49,24 @@ class Learned:
 
     boilerplate: LearnedBoilerplate = field(default_factory=LearnedBoilerplate)
     common_words: np.ndarray = field(default_factory=lambda: np.zeros(0, np.uint32))
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form, stored with a live index so every later article is featurised alike."""
+        return {"common_words": self.common_words.tolist(), "boilerplate": self.boilerplate.to_dict()}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any] | None) -> Learned:
+        """Inverse of :meth:`to_dict` (None gives nothing learned).
+
+        Example:
+            >>> learned = Learned.from_dict({"common_words": [7, 3], "boilerplate": {"site": ["Share"]}})
+            >>> learned.common_words.tolist(), learned.boilerplate.drops("site")("Share")
+            ([3, 7], True)
+        """
+        if not data:
+            return cls()
+        lines = {source: frozenset(found) for source, found in (data.get("boilerplate") or {}).items()}
+        return cls(LearnedBoilerplate(lines), np.array(sorted(data.get("common_words") or []), np.uint32))
 
 
 def _common_words(texts: list[str], config: DetectorConfig) -> np.ndarray:

@@ -47,21 +47,25 @@ MIN_SHINGLE_ESTIMATE = 0.1
 #: Estimated word-set Jaccard below which a rewrite candidate is dropped unread.
 #: Unrelated news articles share 15-30% of their words; rewrites, 50% and more.
 MIN_WORD_ESTIMATE = 0.4
+#: The same once the index has learned its common words: unrelated articles
+#: then share almost no word, and the batch detector's floor applies.
+MIN_WORD_ESTIMATE_WITHOUT_COMMON = 0.25
 
 _STRENGTH = {RELATION_CODES[Relation.EXACT]: 4, RELATION_CODES[Relation.NEAR]: 3,
              RELATION_CODES[Relation.PARTIAL]: 2, RELATION_CODES[Relation.REWRITE]: 1}
 _TEMPLATE = RELATION_CODES[Relation.TEMPLATE]
 
 
-def keep_pair(shingle_estimate: np.ndarray, word_estimate: np.ndarray, same_text: np.ndarray) -> np.ndarray:
+def keep_pair(shingle_estimate: np.ndarray, word_estimate: np.ndarray, same_text: np.ndarray,
+              word_floor: float = MIN_WORD_ESTIMATE) -> np.ndarray:
     """Which candidate pairs are worth verifying, from their signature estimates."""
-    return same_text | (shingle_estimate >= MIN_SHINGLE_ESTIMATE) | (word_estimate >= MIN_WORD_ESTIMATE)
+    return same_text | (shingle_estimate >= MIN_SHINGLE_ESTIMATE) | (word_estimate >= word_floor)
 
 
-def _estimates(sig_a, sig_b, word_a, word_b, exact_a, exact_b) -> np.ndarray:
+def _estimates(sig_a, sig_b, word_a, word_b, exact_a, exact_b, word_floor: float) -> np.ndarray:
     shingles = (sig_a == sig_b).mean(axis=1) if sig_a.shape[1] else np.zeros(len(sig_a))
     words = (word_a == word_b).mean(axis=1) if word_a.shape[1] else np.zeros(len(word_a))
-    return keep_pair(shingles, words, (exact_a == exact_b) & (exact_a != 0))
+    return keep_pair(shingles, words, (exact_a == exact_b) & (exact_a != 0), word_floor)
 
 
 @dataclass
@@ -74,8 +78,8 @@ class Nodes:
     roots: np.ndarray  # node of each node's original (itself for originals and incoming rows)
 
 
-def stored_pairs(store: IndexStore, feats: BatchFeatures, rows: np.ndarray, words: bool, max_bucket: int
-                 ) -> tuple[np.ndarray, np.ndarray, Summaries]:
+def stored_pairs(store: IndexStore, feats: BatchFeatures, rows: np.ndarray, words: bool, max_bucket: int,
+                 word_floor: float = MIN_WORD_ESTIMATE) -> tuple[np.ndarray, np.ndarray, Summaries]:
     """(incoming row, stored doc) candidate pairs worth verifying, with the summaries read."""
     word_sigs = feats.word_signatures[rows] if words else np.zeros((len(rows), 0), np.uint32)
     found = store.candidates(feats.signatures[rows], word_sigs, feats.exact_keys[rows], max_bucket)
@@ -89,12 +93,13 @@ def stored_pairs(store: IndexStore, feats: BatchFeatures, rows: np.ndarray, word
     no_words = np.zeros((len(q), 0), np.uint32)
     keep = summaries.present[at] & _estimates(
         feats.signatures[q], summaries.signatures[at], feats.word_signatures[q] if words else no_words,
-        summaries.word_signatures[at] if words else no_words, feats.exact_keys[q], summaries.exact_keys[at])
+        summaries.word_signatures[at] if words else no_words, feats.exact_keys[q], summaries.exact_keys[at],
+        word_floor)
     return q[keep], docs[keep], summaries
 
 
 def batch_pairs(feats: BatchFeatures, rows: np.ndarray, config: DetectorConfig, shape: dict[str, int],
-                words: bool) -> tuple[np.ndarray, np.ndarray]:
+                words: bool, word_floor: float = MIN_WORD_ESTIMATE) -> tuple[np.ndarray, np.ndarray]:
     """(later row, earlier row) pairs within the batch worth verifying."""
     max_bucket = config.lsh.max_bucket
     main = candidate_pairs(feats.signatures[rows], shape["bands"], shape["rows"], max_bucket, ids=rows)
@@ -105,7 +110,7 @@ def batch_pairs(feats: BatchFeatures, rows: np.ndarray, config: DetectorConfig, 
     a, b = merge_pairs(main, word)
     word_sigs = feats.word_signatures if words else np.zeros((len(feats), 0), np.uint32)
     keep = _estimates(feats.signatures[a], feats.signatures[b], word_sigs[a], word_sigs[b],
-                      feats.exact_keys[a], feats.exact_keys[b])
+                      feats.exact_keys[a], feats.exact_keys[b], word_floor)
     return b[keep], a[keep]
 
 
@@ -212,15 +217,20 @@ def _judge_row(i: int, nodes: Nodes, m: Matches, rows: list[int], roots: np.ndar
 
 
 def judge(store: IndexStore, verifier: Verifier, feats: BatchFeatures, ids: list[str],
-          skip: dict[int, Verdict], shape: dict[str, int]) -> Judgement:
-    """Verdicts of a featurised batch against the store and within itself."""
+          skip: dict[int, Verdict], shape: dict[str, int], common_words: bool = False) -> Judgement:
+    """Verdicts of a featurised batch against the store and within itself.
+
+    ``common_words``: the word-set signatures leave the corpus' common words
+    out, so a lower estimate is enough to be worth verifying.
+    """
     config = verifier.config
     n = len(ids)
     words = config.lsh.rewrite_pass and config.shingle.kind == "word"
     empty = Signer.is_empty(feats.signatures) | (feats.exact_keys == 0)
     rows = np.array([i for i in range(n) if i not in skip and not empty[i]], np.int64)
-    sq, sdocs, summaries = stored_pairs(store, feats, rows, words, config.lsh.max_bucket)
-    bq, bt = batch_pairs(feats, rows, config, shape, words)
+    floor = MIN_WORD_ESTIMATE_WITHOUT_COMMON if common_words else MIN_WORD_ESTIMATE
+    sq, sdocs, summaries = stored_pairs(store, feats, rows, words, config.lsh.max_bucket, floor)
+    bq, bt = batch_pairs(feats, rows, config, shape, words, floor)
     nodes, bodies = _nodes(store, ids, sdocs, summaries)
     at = n + np.searchsorted(nodes.docs, sdocs)
     root_pairs = nodes.roots[at] != at  # also compare with the original of each stored copy

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterable, Iterator, Sequence
+from itertools import chain
 from dataclasses import replace
 from datetime import timedelta
 from typing import Any
@@ -32,6 +33,7 @@ import numpy as np
 
 from ..config import DetectorConfig
 from ..featurize import Featurizer
+from ..learned import Learned, learn_from_sample
 from ..models import Article
 from ..verify import Verifier
 from .base import IndexStore, NewArticles
@@ -51,12 +53,18 @@ PRUNE_BATCH = 1000
 class LiveIndex:
     """Checks incoming articles against a persistent index and stores them.
 
+    A new index records its configuration with its first write, together
+    with what it learned from the articles of that first write, as a batch
+    scan learns from its first articles: each source's boilerplate lines and,
+    from 1,000 articles on, the corpus' common words (see ``learned.py``).
+    Every later article is featurised the same way, by every process.
+
     Args:
         store: The backend (:class:`SQLiteStore`, :class:`RedisStore`).
         config: Settings. None uses the index's own (or the defaults for a
             new index); a config that differs from the index's is an error.
-        create: Record the configuration in a new, empty index (``query``
-            and ``stats`` pass False so they never write).
+        create: A new index may be written (``query`` and ``stats`` pass
+            False so they never write).
 
     Raises:
         IndexConfigMismatch: The index was built with another configuration.
@@ -69,16 +77,11 @@ class LiveIndex:
             stored = config_of(manifest, store.location)
             config = config or stored
             check_manifest(manifest, build_manifest(config), store.location)
-        else:
-            config = config or DetectorConfig()
-            if create:
-                manifest = store.save_manifest(build_manifest(config))
-                check_manifest(manifest, build_manifest(config), store.location)
-        self.config = config
+        self.config = config or DetectorConfig()
         self.manifest = manifest
-        self.shape = lsh_shape(config)
-        self.featurizer = Featurizer(config)
-        self.n_features = int((manifest or build_manifest(config))["n_features"])
+        self.shape = lsh_shape(self.config)
+        self._use_learned(Learned.from_dict((manifest or {}).get("learned")))
+        self.n_features = int((manifest or build_manifest(self.config))["n_features"])
         self._frequencies = FrequencyCache(store.document_frequencies, self.n_features)
         #: Seconds spent per stage of ``add`` (featurize, judge, store, commit) since opening.
         self.timings: dict[str, float] = {}
@@ -116,6 +119,7 @@ class LiveIndex:
         """
         if not articles:
             return []
+        self._ensure_manifest(articles)
         clock = time.perf_counter()
         prepared = prepare(self.featurizer, articles, self.n_features)
         self._tick("prepare", clock)
@@ -132,8 +136,15 @@ class LiveIndex:
         yielded only once it is committed. With ``config.sign.workers > 1``,
         worker processes featurise the next batches meanwhile.
         """
-        with Preparer(self.config, self.config.sign.workers, self.n_features) as preparer:
-            for batch, prepared in preparer.map(batches_in_time(articles, batch_size, max_wait)):
+        learning = store and self.manifest is None
+        sample = self.config.normalize.boilerplate_sample if learning else None
+        batches = batches_in_time(articles, batch_size, max_wait, first_size=sample or None)
+        if learning:
+            first = next(batches, [])
+            self._ensure_manifest(first)
+            batches = chain((first[lo:lo + batch_size] for lo in range(0, len(first), batch_size)), batches)
+        with Preparer(self.config, self.config.sign.workers, self.n_features, self.learned) as preparer:
+            for batch, prepared in preparer.map(batches):
                 yield from zip(batch, self._add(batch, prepared) if store else self._check(batch, prepared))
 
     def _check(self, articles: Sequence[Article], prepared: Prepared) -> list[Verdict]:
@@ -192,6 +203,21 @@ class LiveIndex:
         self.close()
 
     # --- internals -------------------------------------------------------------------
+    def _use_learned(self, learned: Learned) -> None:
+        self.learned = learned
+        self.featurizer = Featurizer(self.config, learned)
+
+    def _ensure_manifest(self, first: Sequence[Article]) -> None:
+        """Before a new index's first write: learn from its first articles, record config and learning."""
+        if self.manifest is not None:
+            return
+        sample = list(first[:self.config.normalize.boilerplate_sample])
+        wanted = build_manifest(self.config, learn_from_sample(sample, self.config))
+        stored = self.store.save_manifest(wanted)  # another first writer may have won: use its
+        check_manifest(stored, wanted, self.store.location)
+        self.manifest = stored
+        self._use_learned(Learned.from_dict(stored.get("learned")))
+
     def _tick(self, stage: str, since: float) -> float:
         """Add the seconds since ``since`` to ``timings[stage]`` (benchmarks read them)."""
         now = time.perf_counter()
@@ -215,7 +241,8 @@ class LiveIndex:
         rows = np.array([i for i in range(len(ids)) if i not in skip], np.int64)
         self._count_batch(prepared, rows)
         verifier = Verifier(self.config, IndexTfidf(self._frequencies))  # type: ignore[arg-type]
-        return judge(self.store, verifier, prepared.feats, ids, skip, self.shape), rows
+        return judge(self.store, verifier, prepared.feats, ids, skip, self.shape,
+                     common_words=len(self.learned.common_words) > 0), rows
 
     def _count_batch(self, prepared: Prepared, rows: np.ndarray) -> None:
         """Let the batch's own new articles count in IDF, as they would in a batch run."""

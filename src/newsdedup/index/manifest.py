@@ -24,6 +24,7 @@ from ..candidates import lsh_params
 from ..config import NORMALIZER_VERSION, DetectorConfig
 from ..errors import IndexConfigMismatch, IndexStoreError
 from ..featurize import REWRITE_NUM_PERM
+from ..learned import Learned
 from ..tfidf import DEFAULT_FEATURES
 
 __all__ = ["SCHEMA_VERSION", "build_manifest", "check_manifest", "config_of", "differences", "lsh_shape"]
@@ -47,11 +48,12 @@ def lsh_shape(config: DetectorConfig) -> dict[str, int]:
             "word_num_perm": REWRITE_NUM_PERM}
 
 
-def build_manifest(config: DetectorConfig) -> dict[str, Any]:
-    """Everything stored with a new index (JSON-ready)."""
+def build_manifest(config: DetectorConfig, learned: Learned | None = None) -> dict[str, Any]:
+    """Everything stored with a new index (JSON-ready), with what was learned from its first articles."""
     import datasketch
 
     return {
+        "learned": (learned or Learned()).to_dict(),
         "schema": SCHEMA_VERSION,
         "fingerprint": config.fingerprint(),
         "normalizer_version": NORMALIZER_VERSION,
@@ -86,7 +88,8 @@ def _flat(manifest: dict[str, Any]) -> dict[str, Any]:
     for group, values in (manifest.get("config") or {}).items():
         if isinstance(values, dict):
             flat.update({name: value for name, value in values.items() if (group, name) not in _RUNTIME_ONLY})
-    flat.update({key: value for key, value in manifest.items() if key not in ("config", "created", "created_by")})
+    flat.update({key: value for key, value in manifest.items()
+                 if key not in ("config", "created", "created_by", "learned")})
     return flat
 
 

@@ -26,6 +26,7 @@ import numpy as np
 
 from ..config import DetectorConfig
 from ..featurize import BatchFeatures, Featurizer
+from ..learned import Learned
 from ..models import Article
 from ..tfidf import DEFAULT_FEATURES
 from .codec import encode_record
@@ -60,9 +61,9 @@ _WORKER: Featurizer | None = None
 _N_FEATURES = DEFAULT_FEATURES
 
 
-def _init_worker(config: DetectorConfig, n_features: int) -> None:
+def _init_worker(config: DetectorConfig, n_features: int, learned: Learned) -> None:
     global _WORKER, _N_FEATURES
-    _WORKER = Featurizer(config)
+    _WORKER = Featurizer(config, learned)
     _N_FEATURES = n_features
     prepare(_WORKER, [Article("warm-up", "load the compiled kernels now, not with the first batch")], n_features)
 
@@ -75,11 +76,13 @@ def _prepare_in_worker(articles: list[Article]) -> Prepared:
 class Preparer:
     """Prepares batches in this process (``workers=1``) or in a pool of worker processes."""
 
-    def __init__(self, config: DetectorConfig, workers: int = 1, n_features: int = DEFAULT_FEATURES) -> None:
+    def __init__(self, config: DetectorConfig, workers: int = 1, n_features: int = DEFAULT_FEATURES,
+                 learned: Learned | None = None) -> None:
         self.config = config
         self.workers = max(1, workers)
         self.n_features = n_features
-        self._featurizer = Featurizer(config)
+        self.learned = learned or Learned()
+        self._featurizer = Featurizer(config, self.learned)
         self._pool = None
 
     def __enter__(self) -> Preparer:
@@ -88,7 +91,7 @@ class Preparer:
             methods = multiprocessing.get_all_start_methods()
             ctx = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
             self._pool = ctx.Pool(self.workers, initializer=_init_worker,
-                                  initargs=(self.config, self.n_features))
+                                  initargs=(self.config, self.n_features, self.learned))
         return self
 
     def __exit__(self, *exc: object) -> None:

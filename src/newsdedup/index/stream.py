@@ -49,8 +49,12 @@ def _read_ahead(items: Iterable[T], out: queue.Queue, stop: threading.Event) -> 
     put((_END, None))
 
 
-def batches_in_time(items: Iterable[T], size: int, max_wait: float) -> Iterator[list[T]]:
+def batches_in_time(items: Iterable[T], size: int, max_wait: float, first_size: int | None = None
+                    ) -> Iterator[list[T]]:
     """Lists of up to ``size`` items, each closed at most ``max_wait`` seconds after its first item.
+
+    ``first_size`` lets the first batch grow larger (a new index learns from
+    what arrives first), still closed after ``max_wait``.
 
     Raises:
         ValueError: ``size`` is below 1 or ``max_wait`` is negative.
@@ -58,6 +62,7 @@ def batches_in_time(items: Iterable[T], size: int, max_wait: float) -> Iterator[
     """
     if size < 1 or max_wait < 0:
         raise ValueError("size must be at least 1 and max_wait not negative")
+    limit = first_size or size
     pending: queue.Queue = queue.Queue(maxsize=2 * size)
     stop = threading.Event()
     reader = threading.Thread(target=_read_ahead, args=(items, pending, stop), name="newsdedup-reader", daemon=True)
@@ -70,15 +75,15 @@ def batches_in_time(items: Iterable[T], size: int, max_wait: float) -> Iterator[
                 kind, value = pending.get(timeout=max(0.0, deadline - time.monotonic()) if batch else None)
             except queue.Empty:
                 yield batch
-                batch = []
+                batch, limit = [], size
                 continue
             if kind == _ITEM:
                 batch.append(value)
                 if len(batch) == 1:
                     deadline = time.monotonic() + max_wait
-                if len(batch) >= size:
+                if len(batch) >= limit:
                     yield batch
-                    batch = []
+                    batch, limit = [], size
                 continue
             if batch:
                 yield batch

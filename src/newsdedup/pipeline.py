@@ -24,6 +24,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 import numpy as np
+import scipy.sparse as sp
+from scipy.sparse.csgraph import connected_components
 
 from . import _kernels as K
 from .candidates import candidate_pairs, lsh_params, merge_pairs
@@ -56,6 +58,23 @@ class _Candidates:
     right: np.ndarray
     lsh_pairs: int
     word_pairs: int
+
+
+def _grouped(left: np.ndarray, right: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Pairs reordered so that each connected group of candidates sits in one verify chunk.
+
+    A chunk reads and shingles every document it touches; sorted by document
+    number, the pairs of one story are scattered over many chunks and its
+    documents are read again for each. Grouped, each is read about once.
+    """
+    if len(left) == 0:
+        return left, right
+    nodes, local = np.unique(np.concatenate([left, right]), return_inverse=True)
+    graph = sp.coo_matrix((np.ones(len(left), np.int8), (local[:len(left)], local[len(left):])),
+                          shape=(len(nodes), len(nodes)))
+    _, labels = connected_components(graph, directed=False)
+    order = np.argsort(labels[local[:len(left)]], kind="stable")
+    return left[order], right[order]
 
 
 class Detector:
@@ -141,6 +160,7 @@ class Detector:
 
     def _verify(self, corpus: Corpus, verifier: Verifier, left: np.ndarray, right: np.ndarray) -> VerifiedPairs:
         verified = VerifiedPairs()
+        left, right = _grouped(left, right)
         for lo in range(0, len(left), VERIFY_CHUNK):
             a, b = left[lo:lo + VERIFY_CHUNK], right[lo:lo + VERIFY_CHUNK]
             docs, local = np.unique(np.concatenate([a, b]), return_inverse=True)

@@ -7,16 +7,63 @@ from numba import njit
 
 
 @njit(cache=True)
+def radix_sort(values, scratch, count):
+    """Sort ``values[:count]`` (uint32) in place: four 8-bit passes, linear in ``count``.
+
+    A row of a few hundred hashes sorts 4-5 times faster this way than with
+    a comparison sort, and verification sorts hundreds of thousands of rows.
+    """
+    histogram = np.zeros(256, np.int64)
+    src, dst = values, scratch
+    for shift in range(0, 32, 8):
+        histogram[:] = 0
+        for i in range(count):
+            histogram[(src[i] >> np.uint32(shift)) & np.uint32(0xFF)] += 1
+        total = 0
+        for b in range(256):
+            c = histogram[b]
+            histogram[b] = total
+            total += c
+        for i in range(count):
+            b = (src[i] >> np.uint32(shift)) & np.uint32(0xFF)
+            dst[histogram[b]] = src[i]
+            histogram[b] += 1
+        src, dst = dst, src
+    # Four passes: the sorted values are back in ``values``.
+
+
+@njit(cache=True)
+def _sorted_row(values, lo, hi, row, scratch, mask):
+    """Copy ``values[lo:hi] & mask`` into ``row`` and sort it there; returns its length."""
+    count = hi - lo
+    for i in range(count):
+        row[i] = values[lo + i] & mask
+    radix_sort(row, scratch, count)
+    return count
+
+
+@njit(cache=True)
+def _longest_row(offsets):
+    longest = 0
+    for d in range(offsets.shape[0] - 1):
+        longest = max(longest, offsets[d + 1] - offsets[d])
+    return longest
+
+
+@njit(cache=True)
 def sorted_unique_rows(values, offsets):
     """Sort and de-duplicate every CSR row of uint32 values (row by row, in compiled code)."""
     n = offsets.shape[0] - 1
     out = np.empty(values.shape[0], np.uint32)
     out_offsets = np.empty(n + 1, np.int64)
+    longest = _longest_row(offsets)
+    row = np.empty(longest, np.uint32)
+    scratch = np.empty(longest, np.uint32)
     w = 0
     for d in range(n):
         out_offsets[d] = w
-        row = np.sort(values[offsets[d]:offsets[d + 1]])
-        for i in range(row.shape[0]):
+        count = _sorted_row(values, offsets[d], offsets[d + 1], row, scratch, np.uint32(0xFFFFFFFF))
+        for i in range(count):
             if i == 0 or row[i] != row[i - 1]:
                 out[w] = row[i]
                 w += 1
@@ -57,11 +104,14 @@ def term_counts(tokens, offsets, n_features):
     indices = np.empty(tokens.shape[0], np.int32)
     counts = np.empty(tokens.shape[0], np.float32)
     indptr = np.empty(n + 1, np.int64)
+    longest = _longest_row(offsets)
+    row = np.empty(longest, np.uint32)
+    scratch = np.empty(longest, np.uint32)
     w = 0
     for d in range(n):
         indptr[d] = w
-        row = np.sort(tokens[offsets[d]:offsets[d + 1]] & mask)
-        for i in range(row.shape[0]):
+        count = _sorted_row(tokens, offsets[d], offsets[d + 1], row, scratch, mask)
+        for i in range(count):
             if i > 0 and row[i] == row[i - 1]:
                 counts[w - 1] += 1.0
             else:

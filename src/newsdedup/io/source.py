@@ -88,9 +88,20 @@ class Utf8Decoder:
             return raw.decode("utf-8-sig", errors="replace")
 
     def lines(self, handle: BinaryIO) -> Iterator[str]:
-        """Yield the decoded lines of ``handle`` as each is complete, line endings kept."""
-        for number, raw in enumerate(iter(handle.readline, b""), start=1):
-            yield self.decode(raw, number)
+        """Yield the decoded lines of ``handle`` as each is complete, line endings kept.
+
+        Iterating the file (not calling ``readline``) keeps the loop in C; only
+        the first line can start with a byte-order mark.
+        """
+        number = 0
+        for number, raw in enumerate(handle, start=1):  # noqa: B007
+            if number == 1:
+                yield self.decode(raw, number)
+                continue
+            try:
+                yield raw.decode("utf-8")
+            except UnicodeDecodeError:
+                yield self.decode(raw, number)
 
 
 def read_bytes(path: Path, name: str, ctx: ReadContext, *, one_article: bool = False) -> bytes | None:

@@ -131,13 +131,13 @@ def _read(values: dict[str, Any], paths: list[str], report: ReadReport):
 OnlyNew = Annotated[bool, typer.Option("--only-new", help="Write only the new articles, as JSON lines (a filter "
                                                           "for pipelines).")]
 FormatOpt = Annotated[VerdictFormat, typer.Option("--format", "-f", help="One line per article: text, or JSON.")]
-BatchSize = Annotated[int, typer.Option("--batch-size", help="Articles per transaction at most.",
+BatchSize = Annotated[int, typer.Option("--batch-size", help="Articles per transaction at most (bigger batches touch each LSH page once for more articles).",
                                         rich_help_panel="Performance")]
 MaxWait = Annotated[float, typer.Option("--max-wait", help="Seconds an article waits for its batch to fill "
                                                            "before the batch is processed anyway.",
                                         rich_help_panel="Performance")]
 _STREAM_OPTIONS: list[tuple[str, Any, Any]] = [
-    ("format", FormatOpt, VerdictFormat.text), ("only_new", OnlyNew, False), ("batch_size", BatchSize, 500),
+    ("format", FormatOpt, VerdictFormat.text), ("only_new", OnlyNew, False), ("batch_size", BatchSize, 2000),
     ("max_wait", MaxWait, 1.0), ("quiet", c.Quiet, False)]
 
 

@@ -125,7 +125,7 @@ class LiveIndex:
         self._tick("prepare", clock)
         return self._add(articles, prepared)
 
-    def stream(self, articles: Iterable[Article], *, store: bool = True, batch_size: int = 500,
+    def stream(self, articles: Iterable[Article], *, store: bool = True, batch_size: int = 2000,
                max_wait: float = 1.0) -> Iterator[tuple[Article, Verdict]]:
         """(article, verdict) for a stream of articles, batched by size or time.
 

@@ -48,6 +48,9 @@ __all__ = ["LiveIndex"]
 
 #: Articles removed per transaction by ``prune``.
 PRUNE_BATCH = 1000
+#: Seconds a new index waits for its first articles to learn from (a file gives
+#: its first 20,000 in well under this; a trickling feed is answered after it).
+LEARN_WAIT = 10.0
 
 
 class LiveIndex:
@@ -138,7 +141,8 @@ class LiveIndex:
         """
         learning = store and self.manifest is None
         sample = self.config.normalize.boilerplate_sample if learning else None
-        batches = batches_in_time(articles, batch_size, max_wait, first_size=sample or None)
+        batches = batches_in_time(articles, batch_size, max_wait, first_size=sample or None,
+                                  first_wait=LEARN_WAIT if learning else None)
         if learning:
             first = next(batches, [])
             self._ensure_manifest(first)

@@ -12,6 +12,7 @@ import typer
 
 from .. import __version__
 from .compare import compare
+from .evaluate import evaluate
 from .scan import dedup, pairs, scan
 
 app = typer.Typer(
@@ -29,6 +30,7 @@ app.command()(scan)
 app.command()(pairs)
 app.command()(dedup)
 app.command()(compare)
+app.command()(evaluate)
 
 
 def _version(value: bool) -> None:

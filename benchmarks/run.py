@@ -40,8 +40,8 @@ def _parser() -> argparse.ArgumentParser:
                         help="comma-separated tools: newsdedup[-scan][-wN] (library or CLI, N signing processes) "
                              f"and peers ({', '.join(PEERS)}); default all")
     parser.add_argument("--repeat", type=int, default=3, help="most runs per tool; medians are kept (default 3)")
-    parser.add_argument("--budget", type=float, default=40.0,
-                        help="seconds a tool may take in total before it is not repeated (default 40)")
+    parser.add_argument("--budget", type=float, default=30.0,
+                        help="seconds a tool may take in total before it is not repeated (default 30)")
     parser.add_argument("--max-minutes", type=float, default=10.0,
                         help="skip tools expected to take longer than this at the size (default 10)")
     parser.add_argument("--data", default=str(DEFAULT_DATA), help="folder with bbc/ and reuters21578/ (corpus source)")

@@ -184,7 +184,7 @@ class SuiteOptions:
     """
 
     repeat: int = 3
-    budget_s: float = 40.0
+    budget_s: float = 30.0
     max_minutes: float = 10.0
     params: PeerParams = field(default_factory=PeerParams)
     workdir: Path = ROOT / "benchmarks" / "results" / "work"

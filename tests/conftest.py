@@ -63,3 +63,13 @@ def republished(seed_articles) -> Article:
     text = republish(seed_articles[1].text, headline="OTAN : Bruxelles promet plus d’aide à Kiev",
                      byline="Par la rédaction, avec agences", keep_paragraphs=14)
     return Article("outlet/otan-aide-kiev", text)
+
+
+@pytest.fixture(scope="session")
+def sentence_bank():
+    """The benchmark corpus's sentence bank, built once (about 5 s) for every benchmark test."""
+    from benchmarks.sentences import SentenceBank
+
+    if not (SHARED_DATA / "bbc").is_dir() or not (SHARED_DATA / "reuters21578").is_dir():
+        pytest.skip(f"BBC and Reuters corpora not present under {SHARED_DATA}")
+    return SentenceBank.from_data(SHARED_DATA)

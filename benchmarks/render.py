@@ -21,7 +21,8 @@ from pathlib import Path
 from typing import Any
 
 from .measure import ROOT
-from .report import (growth, latest, markdown, ratio_rows, recall_rows, summary, target_rows, tool_rows)
+from .report import (growth, latest, markdown, ratio_rows, recall_rows, skipped_lines, summary, target_rows,
+                     tool_rows)
 from .suite import format_size
 
 __all__ = ["START", "END", "cost_rows", "plot", "real_section", "render", "replace_between"]
@@ -75,10 +76,10 @@ def size_section(newest: dict[tuple[int, str], dict[str, Any]], size: int) -> st
     """Speed, quality, ratios and recall by edit of every tool at one size."""
     records = [newest[(size, t)] for t in _tools(newest) if (size, t) in newest]
     headers, rows = tool_rows(records)
-    quality = [r for r in rows if r[2] and not r[2].startswith(("quadratic", "expected", "error"))]
     parts = [f"### {format_size(size)} articles", "", _provenance(records), "",
-             markdown(headers[:SPEED_COLUMNS], [r[:SPEED_COLUMNS] for r in rows]), "",
-             markdown(headers[:1] + headers[QUALITY_START:], [r[:1] + r[QUALITY_START:] for r in quality])]
+             markdown(headers[:SPEED_COLUMNS], [r[:SPEED_COLUMNS] for r in rows])]
+    parts += ["", *(f"* {line}" for line in skipped_lines(records))] if skipped_lines(records) else []
+    parts += ["", markdown(headers[:1] + headers[QUALITY_START:], [r[:1] + r[QUALITY_START:] for r in rows])]
     ratio_headers, ratios = ratio_rows(records)
     if ratios and len(ratio_headers) > 1:
         parts += ["", "newsdedup's ratio to each peer (speed above 1 and memory below 1 favour newsdedup):", "",

@@ -32,8 +32,8 @@ import math
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-__all__ = ["EDIT_GROUPS", "latest", "markdown", "ratio_rows", "recall_rows", "summary", "target_rows",
-           "text_table", "tool_rows"]
+__all__ = ["EDIT_GROUPS", "latest", "markdown", "ratio_rows", "recall_rows", "skipped_lines", "summary",
+           "target_rows", "text_table", "tool_rows"]
 
 #: Recall-by-edit groups shown, in this order.
 EDIT_GROUPS = ("verbatim", "headline", "boilerplate", "trim", "intro", "closing", "reorder", "noise", "quoted",
@@ -87,15 +87,13 @@ def _fmt(value: Any, kind: str = "rate") -> str:
 
 
 def tool_rows(records: Iterable[dict[str, Any]]) -> tuple[list[str], list[list[str]]]:
-    """Speed, memory and quality of each tool of one suite (skipped tools say why)."""
+    """Speed, memory and quality of each tool of one suite that ran (see :func:`skipped_lines` for the others)."""
     headers = ["tool", "runs", "read/s", "shingle/s", "sign (text)/s", "sign (shingles)/s", "candidates/s",
                "verify/s", "e2e/s", "e2e s", "peak RSS MB", "P", "R", "F1", "ARI", "B³ F1", "near+partial F1",
                "light rewrite R", "tmpl merged", "event merged"]
     rows = []
     for record in records:
         if "timings" not in record:
-            rows.append([record["tool"], "–", record.get("skipped") or f"error: {record.get('error')}"]
-                        + [""] * (len(headers) - 3))
             continue
         s = summary(record)
         rss = f"{s['rss']:,.0f}" + (f" ({s['tree_rss']:,.0f})" if s["tree_rss"] and s["tree_rss"] > 1.05 * s["rss"]
@@ -107,6 +105,17 @@ def tool_rows(records: Iterable[dict[str, Any]]) -> tuple[list[str], list[list[s
                                                                                  "light")),
                      _fmt(s["tmpl"], "n"), _fmt(s["event"], "n")])
     return headers, rows
+
+
+def skipped_lines(records: Iterable[dict[str, Any]]) -> list[str]:
+    """``tool: why`` for every tool of a suite that did not run (skipped as infeasible, or failed).
+
+    Example:
+        >>> skipped_lines([{"tool": "datasketch", "skipped": "expected 30 min"}, {"tool": "x", "error": "boom"}])
+        ['datasketch: skipped, expected 30 min', 'x: failed, boom']
+    """
+    return [f"{r['tool']}: skipped, {r['skipped']}" if "skipped" in r else f"{r['tool']}: failed, {r.get('error')}"
+            for r in records if "timings" not in r]
 
 
 def _ratio(a: float | None, b: float | None) -> float | None:

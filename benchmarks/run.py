@@ -25,7 +25,7 @@ from .corpus import DEFAULT_DATA, parse_size
 from .measure import ROOT
 from .peers import PEERS
 from .peers.base import PeerParams
-from .report import ratio_rows, recall_rows, text_table, tool_rows
+from .report import ratio_rows, recall_rows, skipped_lines, text_table, tool_rows
 from .suite import DATA_ROOT, SuiteOptions, ensure_corpus, parse_tools, run_suite
 
 RESULTS = ROOT / "benchmarks" / "results"
@@ -52,6 +52,8 @@ def _parser() -> argparse.ArgumentParser:
 def print_report(records: list[dict]) -> None:
     """The three tables of one suite: tools, ratios to peers, recall by edit."""
     print(text_table(*tool_rows(records)))
+    for line in skipped_lines(records):
+        print(f"  {line}")
     print("\nnewsdedup's ratio to each peer (speed: >1 is faster; RSS: <1 is leaner)")
     print(text_table(*ratio_rows(records)))
     print("\nrecall by edit")

@@ -32,8 +32,8 @@ import math
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-__all__ = ["EDIT_GROUPS", "latest", "markdown", "ratio_rows", "recall_rows", "skipped_lines", "summary",
-           "target_rows", "text_table", "tool_rows"]
+__all__ = ["EDIT_GROUPS", "latest", "markdown", "ratio_rows", "recall_rows", "same_suite", "skipped_lines",
+           "summary", "target_rows", "text_table", "tool_rows"]
 
 #: Recall-by-edit groups shown, in this order.
 EDIT_GROUPS = ("verbatim", "headline", "boilerplate", "trim", "intro", "closing", "reorder", "noise", "quoted",
@@ -62,6 +62,7 @@ def summary(record: dict[str, Any]) -> dict[str, Any]:
         "verify": _rate(n, t.get("verify")),
         "e2e": _rate(n, t.get("wall")), "wall_s": t.get("wall"),
         "rss": record.get("peak_rss_mb"), "tree_rss": record.get("tree_peak_rss_mb"),
+        "mem": max(record.get("peak_rss_mb") or 0, record.get("tree_peak_rss_mb") or 0) or None,
         "P": q.get("pairwise", {}).get("precision"), "R": q.get("pairwise", {}).get("recall"),
         "F1": q.get("pairwise", {}).get("f1"), "ARI": q.get("ari"), "B3": q.get("bcubed", {}).get("f1"),
         "NP": q.get("near_partial", {}).get("f1"),
@@ -122,30 +123,47 @@ def _ratio(a: float | None, b: float | None) -> float | None:
     return a / b if a and b else None
 
 
-def ratio_rows(records: Sequence[dict[str, Any]],
-               references: Sequence[str] = ("newsdedup", "newsdedup-w2")) -> tuple[list[str], list[list[str]]]:
-    """newsdedup's ratio to each peer of the same suite: signing, end to end, memory.
+def same_suite(pool: Iterable[dict[str, Any]], record: dict[str, Any], tool: str) -> dict[str, Any] | None:
+    """The record of ``tool`` measured in the same suite run (and at the same size) as ``record``.
+
+    Example:
+        >>> pool = [{"tool": "a", "suite": "s1", "size": 1, "timings": {}}, {"tool": "b", "suite": "s1", "size": 1}]
+        >>> same_suite(pool, pool[1], "a")["tool"], same_suite(pool, pool[0], "c")
+        ('a', None)
+    """
+    for other in pool:
+        if (other["tool"], other["suite"], other["size"]) == (tool, record["suite"], record["size"]) \
+                and "timings" in other:
+            return other
+    return None
+
+
+def ratio_rows(records: Sequence[dict[str, Any]], references: Sequence[str] = ("newsdedup", "newsdedup-w2"),
+               pool: Sequence[dict[str, Any]] | None = None) -> tuple[list[str], list[list[str]]]:
+    """newsdedup's ratio to each peer of ``records``, newsdedup taken from the peer's own suite run.
 
     ``sign text/text`` compares signing from text on both sides (like with
     like); ``sign text/shingles`` compares newsdedup's signing from text with
     the peer's signing from ready-made shingles (the peer's shingling left
     out, in the peer's favour). Speed ratios above 1 and memory ratios below
-    1 favour newsdedup.
+    1 favour newsdedup. ``pool`` (default ``records``) is searched for the
+    newsdedup record of the same suite; a peer without one gets dashes.
     """
-    by_tool = {r["tool"]: summary(r) for r in records if "timings" in r}
-    refs = [by_tool[name] for name in references if name in by_tool]
+    pool = records if pool is None else pool
+    peers = [r for r in records if "timings" in r and not r["tool"].startswith("newsdedup")]
+    refs = [name for name in references if any(same_suite(pool, p, name) for p in peers)]
     headers = ["peer"]
-    for ref in refs:
-        headers += [f"{ref['tool']}: sign text/text", "sign text/shingles", "e2e", "RSS"]
+    for name in refs:
+        headers += [f"{name}: sign text/text", "sign text/shingles", "e2e", "RSS"]
     rows = []
-    for name, peer in by_tool.items():
-        if name.startswith("newsdedup"):
-            continue
-        row = [name]
-        for ref in refs:
-            row += [_fmt(_ratio(ref["sign_text"], peer["sign_text"]), "x"),
-                    _fmt(_ratio(ref["sign_text"], peer["sign_shingles"]), "x"),
-                    _fmt(_ratio(ref["e2e"], peer["e2e"]), "x"), _fmt(_ratio(ref["rss"], peer["rss"]), "x")]
+    for record in peers:
+        peer, row = summary(record), [record["tool"]]
+        for name in refs:
+            found = same_suite(pool, record, name)
+            ref = summary(found) if found else {}
+            row += [_fmt(_ratio(ref.get("sign_text"), peer["sign_text"]), "x"),
+                    _fmt(_ratio(ref.get("sign_text"), peer["sign_shingles"]), "x"),
+                    _fmt(_ratio(ref.get("e2e"), peer["e2e"]), "x"), _fmt(_ratio(ref.get("rss"), peer["rss"]), "x")]
         rows.append(row)
     return headers, rows
 
@@ -193,23 +211,30 @@ def target_rows(records: Iterable[dict[str, Any]], quality_size: int = 10_000,
         verdict = "not measured" if value is None or ok is None else ("met" if ok else "missed")
         rows.append([target, shown if value is not None else "–", verdict, source])
 
+    for peer, factor in (("datasketch", 40.0), ("rensa", 1.0), ("rensa-flat", 1.0), ("rensa-sets", 1.0)):
+        pairs = [(newest[(size, tool)], same_suite(records, newest[(size, tool)], "newsdedup"))
+                 for size, tool in sorted(newest) if tool == peer and "timings" in newest[(size, tool)]]
+        pairs = [(other, ref) for other, ref in pairs if ref is not None]
+        if not pairs:
+            add(f"signing ≥ {factor:g}× {peer}", None, None, "", "no suite ran both")
+        for other, ref in pairs:
+            size = other["size"]
+            mine, theirs = summary(ref), summary(other)
+            value = _ratio(mine["sign_text"], theirs["sign_text"])
+            add(f"signing ≥ {factor:g}× {peer}", value, value >= factor if value else None,
+                f"{_fmt(value, 'x')} (text/text); {_fmt(_ratio(mine['sign_text'], theirs['sign_shingles']), 'x')} "
+                "against its signing from shingles",
+                f"{format_count(size)}, newsdedup (1 process) vs {peer}, same suite")
     ref = newest.get((quality_size, "newsdedup"))
     ref_s = summary(ref) if ref and "timings" in ref else None
-    for peer, factor in (("datasketch", 40.0), ("rensa", 1.0), ("rensa-flat", 1.0), ("rensa-sets", 1.0)):
-        other = newest.get((quality_size, peer))
-        value = _ratio(ref_s["sign_text"], summary(other)["sign_text"]) if ref_s and other and "timings" in other \
-            else None
-        shingles = _ratio(ref_s["sign_text"], summary(other)["sign_shingles"]) if value else None
-        add(f"signing ≥ {factor:g}× {peer}", value, value >= factor if value else None,
-            f"{_fmt(value, 'x')} (text/text); {_fmt(shingles, 'x')} against its signing from shingles",
-            f"{format_count(quality_size)}, newsdedup (1 process) vs {peer}, same suite")
     scans = ["newsdedup-scan", "newsdedup-scan-w2"]
     tool, wall = _best(newest, scale_size, scans, "wall_s")
     add("1M scan < 5 min", wall, wall < 300 if wall else None, f"{wall / 60:.1f} min ({tool})" if wall else "",
         f"{format_count(scale_size)}, `newsdedup scan --format json`")
-    tool_m, rss = _best(newest, scale_size, scans, "tree_rss")
+    tool_m, rss = _best(newest, scale_size, scans, "mem")
     add("1M scan peak RSS < 4 GB", rss, rss < 4096 if rss else None,
-        f"{rss / 1024:.2f} GB ({tool_m}, all processes)" if rss else "", f"{format_count(scale_size)}, summed RSS")
+        f"{rss / 1024:.2f} GB ({tool_m})" if rss else "",
+        f"{format_count(scale_size)}, the larger of the process's peak and the summed RSS of its processes")
     q = ref_s or {}
     add("pairwise F1 ≥ 0.98, near and partial copies", q.get("NP"), q["NP"] >= 0.98 if q.get("NP") else None,
         _fmt(q.get("NP"), "q"), f"{format_count(quality_size)}, rewritten copies left out")
@@ -249,8 +274,8 @@ def text_table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
     return "\n".join(lines)
 
 
-def markdown(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
-    """A Markdown table: first column left-aligned, the others right-aligned.
+def markdown(headers: Sequence[str], rows: Sequence[Sequence[str]], left: int = 1) -> str:
+    """A Markdown table: the first ``left`` columns left-aligned, the others right-aligned.
 
     Example:
         >>> print(markdown(["a", "b"], [["x", "1"]]))
@@ -258,7 +283,7 @@ def markdown(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
         | --- | ---: |
         | x | 1 |
     """
-    align = ["---"] + ["---:"] * (len(headers) - 1)
+    align = ["---"] * left + ["---:"] * (len(headers) - left)
     return "\n".join("| " + " | ".join(str(c) for c in row) + " |" for row in [headers, align, *rows])
 
 

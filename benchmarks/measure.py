@@ -31,7 +31,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-__all__ = ["ROOT", "TreeSampler", "children_peak_rss_mb", "code_version", "machine", "peak_rss_mb"]
+__all__ = ["ROOT", "TreeSampler", "children_peak_rss_mb", "code_version", "machine", "peak_rss_mb", "suite_id"]
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -116,3 +116,14 @@ def machine() -> dict[str, Any]:
     """CPU count and load average when the run started: figures from a loaded machine are slower."""
     return {"cpus": os.cpu_count(), "load_avg": [round(x, 2) for x in os.getloadavg()],
             "time": time.strftime("%Y-%m-%dT%H:%M:%S%z")}
+
+
+def suite_id() -> str:
+    """A sortable id for one run of the suite: local time to the millisecond.
+
+    Example:
+        >>> len(suite_id()), suite_id()[8]
+        (19, 'T')
+    """
+    now = time.time()
+    return time.strftime("%Y%m%dT%H%M%S", time.localtime(now)) + f".{int(now * 1000) % 1000:03d}"

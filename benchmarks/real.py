@@ -34,7 +34,7 @@ from newsdedup.errors import NewsDedupError
 from .corpus import DEFAULT_DATA
 from .detector import _timed, detector_config
 from .loaders import iter_bbc, iter_reuters
-from .measure import ROOT, code_version, machine, peak_rss_mb
+from .measure import ROOT, code_version, machine, peak_rss_mb, suite_id
 from .peers.base import Stopwatch
 
 __all__ = ["CORPORA", "run_corpus", "sample_matches"]
@@ -130,7 +130,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"Error: {err}", file=sys.stderr)
             return err.exit_code
         return 0
-    key = {"suite": time.strftime("%Y%m%dT%H%M%S"), **code_version(), "machine": machine()}
+    key = {"suite": suite_id(), **code_version(), "machine": machine()}
     records = [{**key, **_child(name, args)} for name in ([args.only] if args.only else sorted(CORPORA))]
     args.out.mkdir(parents=True, exist_ok=True)
     with (args.out / "real.jsonl").open("a", encoding="utf-8") as out:

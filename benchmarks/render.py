@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from .measure import ROOT
+from .peers import PEERS
 from .report import (growth, latest, markdown, ratio_rows, recall_rows, skipped_lines, summary, target_rows,
                      tool_rows)
 from .suite import format_size
@@ -59,23 +60,42 @@ def _sizes(newest: dict[tuple[int, str], dict[str, Any]]) -> list[int]:
 
 
 def _tools(newest: dict[tuple[int, str], dict[str, Any]]) -> list[str]:
-    order: dict[str, None] = {}
-    for record in sorted(newest.values(), key=lambda r: (not r["tool"].startswith("newsdedup"), r["suite"])):
-        order.setdefault(record["tool"], None)
-    return list(order)
+    """Tools in a fixed order: newsdedup's variants, then the peers as the suite runs them."""
+    known = {name: i for i, name in enumerate(("newsdedup", "newsdedup-w2", "newsdedup-scan", "newsdedup-scan-w2",
+                                               *PEERS))}
+    names = {tool for _, tool in newest}
+    return sorted(names, key=lambda name: (known.get(name, len(known)), name))
+
+
+def _suites(records: Iterable[dict[str, Any]]) -> dict[str, str]:
+    """Suite id → a letter (A, B...) in time order, to tell rows of different runs apart."""
+    return {suite: chr(ord("A") + i) for i, suite in enumerate(sorted({r["suite"] for r in records}))}
 
 
 def _provenance(records: Iterable[dict[str, Any]]) -> str:
+    records = list(records)
+    letters = _suites(records)
     seen = sorted({(r["suite"], r.get("commit") or "?", bool(r.get("dirty")),
                     tuple(r.get("machine", {}).get("load_avg", [])[:1])) for r in records})
-    return "; ".join(f"suite {s} at commit `{c}`{' (with uncommitted changes)' if d else ''}"
+    tag = (lambda s: f"{letters[s]}: ") if len(letters) > 1 else (lambda s: "")
+    return "; ".join(f"{tag(s)}suite {s} at commit `{c}`{' (with uncommitted changes)' if d else ''}"
                      + (f", load {load[0]:.1f}" if load else "") for s, c, d, load in seen)
+
+
+def _tagged(records: list[dict[str, Any]], rows: list[list[str]]) -> list[list[str]]:
+    """Rows whose tool name says which suite run it comes from, when a table mixes several."""
+    letters = _suites(records)
+    if len(letters) < 2:
+        return rows
+    suite_of = {r["tool"]: r["suite"] for r in records}
+    return [[f"{row[0]} ({letters[suite_of[row[0]]]})", *row[1:]] for row in rows]
 
 
 def size_section(newest: dict[tuple[int, str], dict[str, Any]], size: int, pool: list[dict[str, Any]]) -> str:
     """Speed, quality, ratios and recall by edit of every tool at one size."""
     records = [newest[(size, t)] for t in _tools(newest) if (size, t) in newest]
     headers, rows = tool_rows(records)
+    rows = _tagged(records, rows)
     parts = [f"### {format_size(size)} articles", "", _provenance(records), "",
              markdown(headers[:SPEED_COLUMNS], [r[:SPEED_COLUMNS] for r in rows])]
     parts += ["", *(f"* {line}" for line in skipped_lines(records))] if skipped_lines(records) else []
@@ -86,6 +106,7 @@ def size_section(newest: dict[tuple[int, str], dict[str, Any]], size: int, pool:
                       "below 1 favour newsdedup):", "",
                   markdown(ratio_headers, ratios)]
     recall_headers, recall = recall_rows(records)
+    recall = _tagged(records, recall)
     if recall:
         parts += ["", "Recall by edit (pairs found / gold pairs with that edit; totals in the header):", "",
                   markdown(recall_headers, recall)]
@@ -127,21 +148,24 @@ def plot(newest: dict[tuple[int, str], dict[str, Any]], folder: Path) -> list[st
     import matplotlib.pyplot as plt
 
     names = []
-    for key, label, file in (("wall_s", "seconds, end to end", "time_vs_size.png"),
-                             ("rss", "peak memory, MB", "memory_vs_size.png")):
+    tools = _tools(newest)
+    colours = plt.cm.tab20.colors
+    for key, label, title, file in (("wall_s", "seconds, end to end", "Time against corpus size", "time_vs_size.png"),
+                                    ("rss", "peak memory, MB", "Peak memory against corpus size",
+                                     "memory_vs_size.png")):
         fig, ax = plt.subplots(figsize=(7, 4.5))
-        for tool in _tools(newest):
+        for number, tool in enumerate(tools):
             points = []
             for (size, name), record in sorted(newest.items()):
                 if name == tool and "timings" in record:
                     s = summary(record)
-                    value = s["mem"] if key == "rss" else s[key]
-                    points.append((size, value))
+                    points.append((size, s["mem"] if key == "rss" else s[key]))
             if points:
                 xs, ys = zip(*points)
-                style = "-" if tool.startswith("newsdedup") else "--"
-                ax.plot(xs, ys, style, marker="o", label=tool, linewidth=2 if tool.startswith("newsdedup") else 1)
-        ax.set(xscale="log", yscale="log", xlabel="articles", ylabel=label, title=label.split(",")[0] + " vs size")
+                ours = tool.startswith("newsdedup")
+                ax.plot(xs, ys, "-" if ours else "--", marker="os^vD<>ph*Xd"[number % 12], label=tool,
+                        color=colours[(2 * number) % 20 + (number // 10) % 2], linewidth=2 if ours else 1)
+        ax.set(xscale="log", yscale="log", xlabel="articles", ylabel=label, title=title)
         ax.grid(True, which="both", alpha=0.3)
         ax.legend(fontsize=7, ncol=2)
         fig.tight_layout()
@@ -176,7 +200,7 @@ def real_section(records: list[dict[str, Any]], per_relation: int = 2) -> str:
         parts += ["", f"Sample of matches on {name} (newest run; all samples with text openings are in "
                       "`results/real.jsonl`):", "",
                   markdown(["relation", "scores", "a", "b"], [[c.replace("|", "\\|") for c in row]
-                                                             for row in sample_rows])]
+                                                             for row in sample_rows], left=4)]
     return "\n".join(parts)
 
 

@@ -41,7 +41,7 @@ from newsdedup.errors import ConfigError
 
 from .corpus import DEFAULT_DATA, write_corpus
 from .detector import run_library, run_scan
-from .measure import ROOT, code_version, machine
+from .measure import ROOT, code_version, machine, suite_id
 from .peers import PEERS
 from .peers.base import PeerParams
 from .peers.exact import MAX_DOCS
@@ -221,7 +221,7 @@ def run_suite(corpus: Path, options: SuiteOptions, tools: list[Tool] | None = No
     manifest = json.loads((corpus / "manifest.json").read_text(encoding="utf-8"))
     size = int(manifest["articles"])
     todo, skipped = plan(list(tools or parse_tools("all")), size, options.max_minutes)
-    key = {"suite": time.strftime("%Y%m%dT%H%M%S"), "size": size, "seed": manifest.get("seed"),
+    key = {"suite": suite_id(), "size": size, "seed": manifest.get("seed"),
            "generator_version": manifest.get("generator_version"), "corpus": str(corpus), **code_version(),
            "machine": machine()}
     runs: dict[str, list[dict[str, Any]]] = {t.name: [] for t in todo}

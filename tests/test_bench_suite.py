@@ -138,7 +138,8 @@ def test_run_command_and_render(suite, tmp_path, capsys):
     render(out, readme)
     text = readme.read_text()
     assert text.startswith("# Prose before") and text.endswith("Prose after.\n") and "STALE SECTION" not in text
-    assert "### 6 articles" in text and "| newsdedup | 1 |" in text
+    # Two suite runs at one size: each row says which one it comes from (A the fixture's, B the command's).
+    assert "### 6 articles" in text and "| newsdedup (A) | 1 |" in text and "| numpy-minhash (B) | 1 |" in text
     assert (out / "time_vs_size.png").stat().st_size > 1000 and (out / "memory_vs_size.png").exists()
 
 

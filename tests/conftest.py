@@ -65,5 +65,15 @@ def republished(seed_articles) -> Article:
     return Article("outlet/otan-aide-kiev", text)
 
 
+@pytest.fixture(scope="session")
+def sentence_bank():
+    """The benchmark corpus's sentence bank, built once (about 5 s) for every benchmark test."""
+    from benchmarks.sentences import SentenceBank
+
+    if not (SHARED_DATA / "bbc").is_dir() or not (SHARED_DATA / "reuters21578").is_dir():
+        pytest.skip(f"BBC and Reuters corpora not present under {SHARED_DATA}")
+    return SentenceBank.from_data(SHARED_DATA)
+
+
 # Live-index fixtures (a real redis-server, stores of both backends): see index_fixtures.py.
 from index_fixtures import make_store, own_redis_server, redis_server  # noqa: E402,F401

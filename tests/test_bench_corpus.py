@@ -16,7 +16,7 @@ from benchmarks import edits as ed
 from benchmarks.corpus import EDIT_RATES, parse_size, write_corpus
 from benchmarks.negatives import fill, template_series, word_difference
 from benchmarks.outlets import make_outlets
-from benchmarks.sentences import SentenceBank, split_sentences
+from benchmarks.sentences import split_sentences
 from newsdedup.errors import ConfigError
 from newsdedup.evaluate import evaluate_files
 
@@ -136,8 +136,8 @@ def test_template_fill_and_difference():
 
 
 @pytest.fixture(scope="module")
-def bank():
-    return SentenceBank.from_data(DATA)
+def bank(sentence_bank):
+    return sentence_bank
 
 
 @pytest.fixture(scope="module")

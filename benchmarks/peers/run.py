@@ -114,7 +114,8 @@ def child(peer: str, corpus: Path, params: PeerParams, clusters_path: Path) -> d
     }
 
 
-def run_peer(peer: str, corpus: str | Path, params: PeerParams, workdir: str | Path) -> dict[str, Any]:
+def run_peer(peer: str, corpus: str | Path, params: PeerParams, workdir: str | Path,
+             score: bool = True) -> dict[str, Any]:
     """Run ``peer`` in a fresh process on ``corpus`` and score it against the corpus's gold.
 
     Args:
@@ -122,11 +123,14 @@ def run_peer(peer: str, corpus: str | Path, params: PeerParams, workdir: str | P
         corpus: Folder with ``articles.jsonl`` (and ``gold.jsonl`` to score).
         params: Shared peer settings.
         workdir: Where the peer's clusters file is written.
+        score: Score the clusters against gold (the suite scores only one
+            of several repetitions).
 
     Returns:
         The child's record (timings, rates = articles per second per stage,
-        peak RSS) plus ``quality`` (see :func:`newsdedup.evaluate.evaluate_files`),
-        or ``{"peer", "skipped"}`` / ``{"peer", "error"}``.
+        peak RSS, ``clusters_file``) plus ``quality`` (see
+        :func:`newsdedup.evaluate.evaluate_files`), or ``{"peer", "skipped"}``
+        / ``{"peer", "error"}``.
     """
     corpus, workdir = Path(corpus), Path(workdir)
     workdir.mkdir(parents=True, exist_ok=True)
@@ -141,7 +145,8 @@ def run_peer(peer: str, corpus: str | Path, params: PeerParams, workdir: str | P
     if done.returncode != 0:
         return {"peer": peer, "error": message}
     record = json.loads(report.read_text(encoding="utf-8"))
-    if (corpus / "gold.jsonl").exists():
+    record["clusters_file"] = str(clusters)
+    if score and (corpus / "gold.jsonl").exists():
         record["quality"] = evaluate_files(clusters, corpus / "gold.jsonl")
     return record
 

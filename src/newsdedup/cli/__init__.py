@@ -12,6 +12,7 @@ import typer
 
 from .. import __version__
 from .compare import compare
+from .evaluate import evaluate
 from .index import index_app
 from .scan import dedup, pairs, scan
 
@@ -30,6 +31,7 @@ app.command()(scan)
 app.command()(pairs)
 app.command()(dedup)
 app.command()(compare)
+app.command()(evaluate)
 app.add_typer(index_app)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from newsdedup.boilerplate import BoilerplateLearner
 from newsdedup.config import NormalizeConfig
 from newsdedup.normalize import is_boilerplate_line, normalize_text, strip_html
-from newsdedup.tokenize import tokenize
+from newsdedup.tokenize import tokenize, words
 
 
 def tokens_of(text: str) -> list[int]:
@@ -66,3 +66,9 @@ def test_learned_lines_that_are_most_of_an_article_are_kept():
         "a short wire line\nanother short wire line\nx"
     long_body = "a much longer paragraph of original reporting that carries the actual news " * 3
     assert normalize_text(f"{long_body}\na short wire line", drop_lines=drop) == long_body
+
+
+def test_wire_tickers_are_text_not_html():
+    assert normalize_text("MOBIL <MOB> TO UPGRADE REFINERY UNIT") == "MOBIL <MOB> TO UPGRADE REFINERY UNIT"
+    assert "MOB" in words(normalize_text("MOBIL <MOB> TO UPGRADE"))
+    assert normalize_text("<P>One &amp; two</P><BR>three") == "One & two\n\nthree"

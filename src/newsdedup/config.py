@@ -199,7 +199,7 @@ class VerifyConfig:
     near_jaccard: float = 0.8
     partial_containment: float = 0.7
     rewrite_cosine: float = 0.6
-    rewrite_containment: float = 0.25
+    rewrite_containment: float = 0.3
     template_figures: float = 0.1
     template_figures_dated: float = 0.05
     resend_hours: float = 24.0

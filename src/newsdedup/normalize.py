@@ -31,7 +31,14 @@ __all__ = [
 ]
 
 
-_LOOKS_LIKE_HTML = re.compile(r"<(?:[a-zA-Z][a-zA-Z0-9]*\b[^>]*|/[a-zA-Z][a-zA-Z0-9]*\s*|!--)>|&(?:#\d+|#x[0-9a-fA-F]+|[a-zA-Z]{2,8});")
+#: Tags that mark text as HTML. Any ``<WORD>`` would also catch stock tickers
+#: written the wire way (``<GM>``, ``<MOB>``), which are text.
+_HTML_TAGS = ("p|br|div|span|a|b|i|u|em|strong|h[1-6]|ul|ol|li|dl|dt|dd|table|thead|tbody|tr|td|th|img|"
+              "script|style|html|body|head|article|section|header|footer|nav|aside|main|figure|figcaption|"
+              "blockquote|meta|link|title|iframe|noscript|font|center|small|sup|sub|hr|pre|code|time|"
+              "picture|source|video|audio|form|input|button|label|select|option|textarea|svg")
+_LOOKS_LIKE_HTML = re.compile(rf"</?(?:{_HTML_TAGS})(?:\s[^>]*)?/?>|<!--|&(?:#\d+|#x[0-9a-fA-F]+|[a-zA-Z]{{2,8}});",
+                              re.I)
 _DROP_BLOCKS = re.compile(r"<(script|style|noscript|template|svg|iframe)\b[^>]*>.*?</\1\s*>|<!--.*?-->", re.S | re.I)
 _BLOCK_TAGS = re.compile(r"</?(?:p|div|br|li|ul|ol|h[1-6]|tr|td|th|table|section|article|header|footer|"
                          r"blockquote|pre|figure|figcaption|aside|nav|main|hr|dd|dt|dl)\b[^>]*>", re.I)

@@ -38,6 +38,7 @@ Example:
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import numpy as np
@@ -47,6 +48,7 @@ from .config import DetectorConfig
 from .models import Relation, Scores
 from .shingle import shingle_sets, sorted_sets
 from .spool import kept_offsets
+from .tokenize import token_hash
 from .tfidf import TfidfModel, cosine_pairs
 
 __all__ = ["NONE", "PairScores", "RELATION_CODES", "RELATION_NAMES", "Verifier", "explain_reason"]
@@ -62,8 +64,9 @@ MIN_PARTIAL_SHINGLES = 8
 #: wire items (dividends, earnings tables) share their fixed wording by design.
 MIN_REWRITE_SHINGLES = 40
 #: A reworded copy keeps its facts: at least this share of the figures of the
-#: smaller text must appear in the other (when it has two or more).
-REWRITE_FIGURES_AGREE = 0.5
+#: smaller text must appear in the other (when it has two or more). Recurring
+#: wire reports (weekly rainfall, daily money-market help) keep half of theirs.
+REWRITE_FIGURES_AGREE = 2 / 3
 #: Phrase length for the rewrite check: reworded copies keep short phrases.
 PHRASE_SIZE = 3
 
@@ -111,21 +114,58 @@ def _containment(tokens: np.ndarray, offsets: np.ndarray, left: np.ndarray, righ
     return inter / np.maximum(np.minimum(size_l, size_r), 1)
 
 
-def _figures_masked(tokens: np.ndarray, flags: np.ndarray) -> np.ndarray:
-    """Tokens with every figure replaced by one placeholder, to see what differs only by numbers."""
-    return np.where((flags & K.FLAG_NUMBER).astype(bool), FIGURE_PLACEHOLDER, tokens).astype(np.uint32)
+def _figures_masked(tokens: np.ndarray, which: np.ndarray) -> np.ndarray:
+    """Tokens with the chosen figures replaced by one placeholder, to see what differs only by them."""
+    return np.where(which, FIGURE_PLACEHOLDER, tokens).astype(np.uint32)
+
+
+#: Month names (and their usual abbreviations) of the languages news is mostly read in here.
+MONTHS = (
+    "january february march april may june july august september october november december "
+    "jan feb mar apr jun jul aug sep sept oct nov dec "
+    "janvier fevrier mars avril mai juin juillet aout septembre octobre novembre decembre "
+    "enero febrero marzo abril mayo junio julio agosto septiembre octubre noviembre diciembre "
+    "januar februar marz juni juli oktober dezember "
+    "gennaio febbraio aprile maggio giugno luglio settembre ottobre dicembre "
+    "janeiro fevereiro marco maio junho julho setembro outubro novembro dezembro").split()
+
+
+@functools.lru_cache(maxsize=1)
+def _month_hashes() -> np.ndarray:
+    return np.array(sorted({token_hash(m) for m in MONTHS}), np.uint32)
+
+
+def date_figures(tokens: np.ndarray, flags: np.ndarray, offsets: np.ndarray) -> np.ndarray:
+    """Which tokens are the day or year of a date: figures next to a month name (``March 22``, ``22 mars``).
+
+    Why apart: a dispatch re-sent the next day changes only its dateline's
+    day; that is the same news, where a daily report that changes its
+    figures is not.
+
+    Example:
+        >>> from newsdedup.tokenize import tokenize
+        >>> b = tokenize(["HAVANA, March 22 - Spain lends 25 mln dlrs"])
+        >>> date_figures(b.hashes, b.flags, b.offsets).tolist()
+        [False, False, True, False, False, False, False, False]
+    """
+    month = np.isin(tokens, _month_hashes())
+    doc = np.repeat(np.arange(len(offsets) - 1), np.diff(offsets))
+    same_doc = doc[1:] == doc[:-1]
+    near_month = np.zeros(len(tokens), bool)
+    near_month[1:] |= month[:-1] & same_doc
+    near_month[:-1] |= month[1:] & same_doc
+    return near_month & (flags & K.FLAG_NUMBER).astype(bool)
 
 
 #: The token every figure becomes in :func:`_figures_masked`.
 FIGURE_PLACEHOLDER = np.uint32(0x2F1C0DE5)
 
 
-def _figure_agreement(tokens: np.ndarray, flags: np.ndarray, offsets: np.ndarray, left: np.ndarray,
+def _figure_agreement(tokens: np.ndarray, is_figure: np.ndarray, offsets: np.ndarray, left: np.ndarray,
                       right: np.ndarray) -> np.ndarray:
     """Share of the smaller set of distinct figures found in the other (1.0 when it has fewer than 2)."""
     if len(left) == 0:
         return np.ones(0)
-    is_figure = (flags & K.FLAG_NUMBER).astype(bool)
     values, set_offsets = sorted_sets(tokens[is_figure], kept_offsets(offsets, is_figure))
     inter = K.intersect_sizes(values, set_offsets, left, right)
     sizes = np.diff(set_offsets)
@@ -189,11 +229,15 @@ class Verifier:
         # Figures only matter where the text matched: elsewhere they stay at 1.
         need = copied | ((cosine >= v.rewrite_cosine) & (phrases >= v.rewrite_containment)) if lazy else \
             np.ones(len(left), bool)
+        # Dates are left out: a re-send changes its dateline's day, a new report its figures.
+        is_figure = (flags & K.FLAG_NUMBER).astype(bool)
+        dates = date_figures(tokens, flags, offsets)
         numbers = np.ones(len(left))
-        masked = _containment(_figures_masked(tokens, flags), offsets, left[need], right[need], k)
-        numbers[need] = 1.0 - np.clip(masked - containment[need], 0.0, 1.0)
+        undated = _containment(_figures_masked(tokens, dates), offsets, left[need], right[need], k)
+        masked = _containment(_figures_masked(tokens, is_figure), offsets, left[need], right[need], k)
+        numbers[need] = 1.0 - np.clip(masked - undated, 0.0, 1.0)
         figures = np.ones(len(left))
-        figures[need] = _figure_agreement(tokens, flags, offsets, left[need], right[need])
+        figures[need] = _figure_agreement(tokens, is_figure & ~dates, offsets, left[need], right[need])
         apart = _published_apart(published, left, right, v.resend_hours)
         exact = _same_sequences(tokens, offsets, left, right)
         return PairScores(jaccard, containment, cosine, phrases, numbers, figures, apart, smaller, exact)

@@ -19,6 +19,7 @@ Results go to stdout as JSON lines and to benchmarks/results/index-<backend>-<n>
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
 import random
@@ -140,8 +141,12 @@ def bulk(args) -> dict:
                                   zip(keys.ravel().tolist(), np.repeat(docs, keys.shape[1]).tolist()))
 
         store._insert_bands = stage
-        with Preparer(config, args.workers, index.n_features) as preparer:
-            for batch, p in preparer.map(chunks(SyntheticNews(seed=args.seed).articles(args.articles), 2000)):
+        # Learn from the first articles and record the manifest, as the first `add` would.
+        articles = SyntheticNews(seed=args.seed).articles(args.articles)
+        first = list(itertools.islice(articles, config.normalize.boilerplate_sample))
+        index._ensure_manifest(first)
+        with Preparer(config, args.workers, index.n_features, index.learned) as preparer:
+            for batch, p in preparer.map(chunks(itertools.chain(first, articles), 2000)):
                 with store.writing():
                     docs = store.reserve(len(batch))
                     f = p.feats

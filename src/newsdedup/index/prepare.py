@@ -31,6 +31,7 @@ from ..models import Article
 from ..tfidf import DEFAULT_FEATURES
 from .codec import encode_record
 from .idf import document_features, tfidf_terms
+from .stream import put_until_stopped
 
 __all__ = ["Prepared", "Preparer", "prepare"]
 
@@ -123,13 +124,7 @@ class Preparer:
 
     def _submit(self, batches: Iterator[list[Article]], results: queue.Queue, stop: threading.Event) -> None:
         def put(item: tuple) -> bool:
-            while not stop.is_set():
-                try:
-                    results.put(item, timeout=0.1)
-                    return True
-                except queue.Full:
-                    continue
-            return False
+            return put_until_stopped(results, item, stop)
 
         try:
             for batch in batches:

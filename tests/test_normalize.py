@@ -72,3 +72,39 @@ def test_wire_tickers_are_text_not_html():
     assert normalize_text("MOBIL <MOB> TO UPGRADE REFINERY UNIT") == "MOBIL <MOB> TO UPGRADE REFINERY UNIT"
     assert "MOB" in words(normalize_text("MOBIL <MOB> TO UPGRADE"))
     assert normalize_text("<P>One &amp; two</P><BR>three") == "One & two\n\nthree"
+
+
+def test_word_hints_skip_no_line_the_whole_pattern_list_would_drop():
+    """The cheap word test in front of the cookie/comment-form patterns changes no verdict."""
+    import re
+
+    from newsdedup.normalize import BOILERPLATE_PATTERNS, BOILERPLATE_WORDS, MAX_BOILERPLATE_CHARS
+
+    combined = re.compile(r"[ \t]*(?:" + "|".join((*BOILERPLATE_PATTERNS, *BOILERPLATE_WORDS)) + r")[^\w\n]*$",
+                          re.I)
+    lines = [
+        "We use COOKIES to improve your experience. Accept all",
+        "Ce site utilise des cookies : paramètres",
+        "GDPR notice: we use your data per our policy",
+        "RGPD : politique de confidentialité, utilisation",
+        "Required fields are marked *",
+        "Les champs obligatoires sont indiqués avec *",
+        "Cookie Monster ate the biscuits",  # the word without consent talk: news
+        "The minister said cookies were taxed at 5%",
+        "Share this article", "Source link", "© 2024 Harbour Wire", "Dock workers returned to work.",
+        "Bakers use cookie cutters and accept orders", "", "   ",
+    ]
+    for line in lines:
+        expected = "\n" not in line and len(line) <= MAX_BOILERPLATE_CHARS and \
+            combined.match(line.strip()) is not None
+        assert is_boilerplate_line(line) is expected, line
+    assert is_boilerplate_line(lines[0]) and is_boilerplate_line(lines[4]) and not is_boilerplate_line(lines[6])
+
+
+def test_word_hints_cover_every_word_pattern():
+    """Each BOILERPLATE_WORDS pattern needs one of the hints the fast path looks for."""
+    from newsdedup import normalize
+
+    assert all(normalize._has_word_hint(hint) for hint in normalize._WORD_HINTS)
+    for pattern in normalize.BOILERPLATE_WORDS:
+        assert any(hint in pattern for hint in ("cookies?", "gdpr", "rgpd", "required fields", "champs obligatoires"))

@@ -69,8 +69,25 @@ BOILERPLATE_WORDS = (
 )
 #: Lines longer than this are never boilerplate: footers are short, copied paragraphs long.
 MAX_BOILERPLATE_CHARS = 240
-_BOILERPLATE = re.compile(r"[ \t]*(?:" + "|".join((*BOILERPLATE_PATTERNS, *BOILERPLATE_WORDS)) + r")[^\w\n]*$",
-                          re.I)
+_KNOWN_LINE = re.compile(r"[ \t]*(?:" + "|".join(BOILERPLATE_PATTERNS) + r")[^\w\n]*$", re.I)
+_WORDS_LINE = re.compile(r"[ \t]*(?:" + "|".join(BOILERPLATE_WORDS) + r")[^\w\n]*$", re.I)
+#: A line matching one of BOILERPLATE_WORDS holds one of these. Looking for them
+#: first spares the backtracking ``.*`` patterns on every other line: they took
+#: four fifths of the time spent on boilerplate, itself most of normalising.
+#: (Substring tests on the lowered line: a regular-expression search is six times slower.)
+_WORD_HINTS = ("cookie", "gdpr", "rgpd", "required fields", "champs obligatoires")
+
+
+def _has_word_hint(lowered: str) -> bool:
+    return ("cookie" in lowered or "gdpr" in lowered or "rgpd" in lowered or "required fields" in lowered
+            or "champs obligatoires" in lowered)
+
+
+def _is_known_line(line: str) -> bool:
+    """Whether a line matches BOILERPLATE_PATTERNS or BOILERPLATE_WORDS (the caller bounds its length)."""
+    if _KNOWN_LINE.match(line) is not None:
+        return True
+    return _has_word_hint(line.lower()) and _WORDS_LINE.match(line) is not None
 
 
 def strip_html(text: str) -> str:
@@ -97,7 +114,7 @@ def is_boilerplate_line(line: str) -> bool:
         >>> is_boilerplate_line("Source link -32"), is_boilerplate_line("La réunion de l'Otan")
         (True, False)
     """
-    return "\n" not in line and len(line) <= MAX_BOILERPLATE_CHARS and _BOILERPLATE.match(line.strip()) is not None
+    return "\n" not in line and len(line) <= MAX_BOILERPLATE_CHARS and _is_known_line(line.strip())
 
 
 def line_key(line: str) -> str:
@@ -126,7 +143,7 @@ def normalize_text(text: str, config: NormalizeConfig | None = None,
         text = unicodedata.normalize("NFKC", text)
     if not config.boilerplate and drop_lines is None:
         return text
-    known = _BOILERPLATE.match if config.boilerplate else None
+    known = _is_known_line if config.boilerplate else None
     kept: list[str] = []
     learned_at: list[int] = []  # positions in `kept` of lines only learned boilerplate would drop
     for line in text.split("\n"):

@@ -3,7 +3,7 @@
 Articles are ~600-word synthetic news built from the BBC corpus (see synth.py),
 10% of them copies of earlier ones. Steps, each also runnable alone:
 
-    build   add N articles (one stream, batches of 500), rates per segment
+    build   add N articles (one stream, batches of --batch-size, 2000 as in the CLI), rates per segment
     open    time to open the index in a fresh process (imports excluded)
     query   p50/p99 latency of `check` for single articles: half near copies of
             indexed articles, half unseen ones, in a fresh process
@@ -282,7 +282,7 @@ def main() -> None:
     parser.add_argument("--segment", type=int, default=50_000)
     parser.add_argument("--queries", type=int, default=1000)
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--batch-size", type=int, default=500)
+    parser.add_argument("--batch-size", type=int, default=2000, help="articles per transaction (the CLI default)")
     parser.add_argument("--cli-articles", type=int, default=20_000)
     parser.add_argument("--add", type=int, default=10_000, help="articles added by the 'add' step")
     parser.add_argument("--seed", type=int, default=1)

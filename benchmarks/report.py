@@ -225,6 +225,11 @@ def target_rows(records: Iterable[dict[str, Any]], quality_size: int = 10_000,
                 f"{_fmt(value, 'x')} (text/text); {_fmt(_ratio(mine['sign_text'], theirs['sign_shingles']), 'x')} "
                 "against its signing from shingles",
                 f"{format_count(size)}, newsdedup (1 process) vs {peer}, same suite")
+    for size, tool in sorted(newest):  # the batch detector's own target: one process, from text
+        if tool == "newsdedup" and "timings" in newest[(size, tool)]:
+            rate = summary(newest[(size, tool)])["sign_text"]
+            add("signing ≥ 10,000 articles/s per core", rate, rate >= 10_000 if rate else None,
+                f"{_fmt(rate)} articles/s", f"{format_count(size)}, newsdedup (1 process), from text")
     ref = newest.get((quality_size, "newsdedup"))
     ref_s = summary(ref) if ref and "timings" in ref else None
     scans = ["newsdedup-scan", "newsdedup-scan-w2"]

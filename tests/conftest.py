@@ -27,8 +27,14 @@ def seed_articles(seed_paths) -> list[Article]:
     return [Article(p.name, p.read_text(encoding="utf-8")) for p in seed_paths]
 
 
-def republish(text: str, *, headline: str, byline: str, keep_paragraphs: int | None = None,
-              footer: str = "Source link") -> str:
+def republish(
+    text: str,
+    *,
+    headline: str,
+    byline: str,
+    keep_paragraphs: int | None = None,
+    footer: str = "Source link",
+) -> str:
     """What an outlet does to a dispatch: new headline, byline, trimmed end, footer.
 
     The original's first line (its headline) is replaced; ``keep_paragraphs``
@@ -60,15 +66,19 @@ def bbc_dir() -> Path:
 @pytest.fixture(scope="session")
 def republished(seed_articles) -> Article:
     """Seed 001 as an outlet republishes it: new headline, byline, last paragraphs cut, footer."""
-    text = republish(seed_articles[1].text, headline="OTAN : Bruxelles promet plus d’aide à Kiev",
-                     byline="Par la rédaction, avec agences", keep_paragraphs=14)
+    text = republish(
+        seed_articles[1].text,
+        headline="OTAN : Bruxelles promet plus d’aide à Kiev",
+        byline="Par la rédaction, avec agences",
+        keep_paragraphs=14,
+    )
     return Article("outlet/otan-aide-kiev", text)
 
 
 @pytest.fixture(scope="session")
 def sentence_bank():
     """The benchmark corpus's sentence bank, built once (about 5 s) for every benchmark test."""
-    from benchmarks.sentences import SentenceBank
+    from benchmarks.corpus.sentences import SentenceBank
 
     if not (SHARED_DATA / "bbc").is_dir() or not (SHARED_DATA / "reuters21578").is_dir():
         pytest.skip(f"BBC and Reuters corpora not present under {SHARED_DATA}")

@@ -27,11 +27,33 @@ import pytest
 from newsdedup.models import Article
 
 ROOT = Path(__file__).resolve().parent.parent
-REDIS_MISSING = ("redis-server is not installed: the Redis index tests need it (Debian: apt-get install "
-                 "redis-server; scripts/test installs it)")
+REDIS_MISSING = (
+    "redis-server is not installed: the Redis index tests need it (Debian: apt-get install "
+    "redis-server; scripts/test installs it)"
+)
 
-_SYLLABLES = ("ba", "ko", "ri", "tu", "me", "sa", "lo", "ni", "da", "ve", "pu", "ga", "zo", "fi", "he", "ru",
-              "ta", "mo", "ke", "li")
+_SYLLABLES = (
+    "ba",
+    "ko",
+    "ri",
+    "tu",
+    "me",
+    "sa",
+    "lo",
+    "ni",
+    "da",
+    "ve",
+    "pu",
+    "ga",
+    "zo",
+    "fi",
+    "he",
+    "ru",
+    "ta",
+    "mo",
+    "ke",
+    "li",
+)
 
 
 def free_port() -> int:
@@ -50,9 +72,26 @@ class RedisServer:
         self.port = free_port()
         self.url = f"redis://127.0.0.1:{self.port}/0"
         self.process = subprocess.Popen(
-            [binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-             "--dir", str(workdir), "--daemonize", "no", "--loglevel", "warning"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            [
+                binary,
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                str(workdir),
+                "--daemonize",
+                "no",
+                "--loglevel",
+                "warning",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         self._wait_ready()
 
     def _wait_ready(self) -> None:
@@ -135,7 +174,9 @@ def story(seed: int, words: int = 120) -> str:
     rng = random.Random(seed)
     out = []
     for i in range(words):
-        word = "".join(rng.choice(_SYLLABLES) for _ in range(3))  # 8,000 possible words: stories share few
+        word = "".join(
+            rng.choice(_SYLLABLES) for _ in range(3)
+        )  # 8,000 possible words: stories share few
         out.append(str(rng.randint(10, 999)) if i % 37 == 5 else word)
         if i % 12 == 11:
             out[-1] += "."
@@ -148,7 +189,7 @@ def sentences(text: str) -> list[str]:
 
 def trimmed(text: str, share: float) -> str:
     parts = sentences(text)
-    return " ".join(parts[:max(1, int(len(parts) * share))])
+    return " ".join(parts[: max(1, int(len(parts) * share))])
 
 
 def small_feed(n: int, copy_every: int = 10, seed: int = 0, words: int = 40) -> list[dict]:
@@ -161,7 +202,9 @@ def small_feed(n: int, copy_every: int = 10, seed: int = 0, words: int = 40) -> 
             text = source if i % (2 * copy_every) == 0 else source + " Reporting by the desk."
         else:
             text = story(seed * 1_000_003 + i, words)
-        records.append({"id": f"n{i}", "text": text, "published": f"2024-01-{1 + i % 28:02d}T10:00:00Z"})
+        records.append(
+            {"id": f"n{i}", "text": text, "published": f"2024-01-{1 + i % 28:02d}T10:00:00Z"}
+        )
     return records
 
 

@@ -7,8 +7,19 @@ import newsdedup
 
 def test_public_names_are_pinned_and_sorted():
     assert newsdedup.__all__ == [
-        "Article", "Cluster", "Comparison", "Detector", "DetectorConfig", "Match", "Member", "NewsDedupError",
-        "Relation", "Result", "Scores", "__version__", "compare",
+        "Article",
+        "Cluster",
+        "Comparison",
+        "Detector",
+        "DetectorConfig",
+        "Match",
+        "Member",
+        "NewsDedupError",
+        "Relation",
+        "Result",
+        "Scores",
+        "__version__",
+        "compare",
     ]
     assert newsdedup.__all__ == sorted(newsdedup.__all__)
     for name in newsdedup.__all__:
@@ -17,13 +28,34 @@ def test_public_names_are_pinned_and_sorted():
 
 def test_config_fingerprint_names_everything_that_changes_a_signature():
     base = newsdedup.DetectorConfig()
-    changed = [newsdedup.DetectorConfig.from_options(num_perm=64), newsdedup.DetectorConfig.from_options(seed=2),
-               newsdedup.DetectorConfig.from_options(shingle_size=4),
-               newsdedup.DetectorConfig.from_options(shingle_kind="char")]
+    changed = [
+        newsdedup.DetectorConfig.from_options(num_perm=64),
+        newsdedup.DetectorConfig.from_options(seed=2),
+        newsdedup.DetectorConfig.from_options(shingle_size=4),
+        newsdedup.DetectorConfig.from_options(shingle_kind="char"),
+    ]
     assert len({base.fingerprint(), *(c.fingerprint() for c in changed)}) == 5
-    assert newsdedup.DetectorConfig.from_options(near_jaccard=0.9).fingerprint() == base.fingerprint()
+    assert (
+        newsdedup.DetectorConfig.from_options(near_jaccard=0.9).fingerprint() == base.fingerprint()
+    )
 
 
 def test_config_round_trips_through_a_dict():
     config = newsdedup.DetectorConfig.from_options(num_perm=64, threshold=0.4, near_jaccard=0.85)
     assert newsdedup.DetectorConfig.from_dict(config.to_dict()) == config
+
+
+def test_old_module_paths_still_import_with_a_deprecation_warning():
+    import importlib
+    import sys
+    import warnings
+
+    from newsdedup._moved import MOVED_MODULES
+
+    for old, new in MOVED_MODULES.items():
+        sys.modules.pop(old, None)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            module = importlib.import_module(old)
+        assert module is importlib.import_module(new), old
+        assert any(new in str(w.message) and w.category is DeprecationWarning for w in caught), old

@@ -12,17 +12,19 @@ from pathlib import Path
 
 import pytest
 
-from benchmarks import edits as ed
-from benchmarks.corpus import EDIT_RATES, parse_size, write_corpus
-from benchmarks.negatives import fill, template_series, word_difference
-from benchmarks.outlets import make_outlets
-from benchmarks.sentences import split_sentences
+from benchmarks.corpus import edits as ed
+from benchmarks.corpus.build import EDIT_RATES, parse_size, write_corpus
+from benchmarks.corpus.negatives import fill, template_series, word_difference
+from benchmarks.corpus.outlets import make_outlets
+from benchmarks.corpus.sentences import split_sentences
 from newsdedup.errors import ConfigError
-from newsdedup.evaluate import evaluate_files
+from newsdedup.evaluate.metrics import evaluate_files
 
 DATA = Path("/work/shared/data")
-needs_data = pytest.mark.skipif(not (DATA / "bbc").is_dir() or not (DATA / "reuters21578").is_dir(),
-                                reason=f"BBC and Reuters corpora not present under {DATA}")
+needs_data = pytest.mark.skipif(
+    not (DATA / "bbc").is_dir() or not (DATA / "reuters21578").is_dir(),
+    reason=f"BBC and Reuters corpora not present under {DATA}",
+)
 
 SENTENCES = [
     "The company said its profit rose sharply in the first quarter of the year.",
@@ -43,7 +45,7 @@ SENTENCES = [
 def long_draft(repeats: int = 4) -> ed.Draft:
     # Each repeat is tagged with unique numbers so that a diff cannot align one repeat with another.
     sentences = [f"{s[:-1]} ({r}{i})." for r in range(repeats) for i, s in enumerate(SENTENCES)]
-    return ed.Draft("Title", [sentences[i:i + 3] for i in range(0, len(sentences), 3)])
+    return ed.Draft("Title", [sentences[i : i + 3] for i in range(0, len(sentences), 3)])
 
 
 def words_of(draft: ed.Draft) -> list[str]:
@@ -52,7 +54,9 @@ def words_of(draft: ed.Draft) -> list[str]:
 
 def changed_words(before: ed.Draft, after: ed.Draft) -> int:
     """Words replaced, deleted or inserted between two drafts, by an independent diff."""
-    ops = difflib.SequenceMatcher(a=words_of(before), b=words_of(after), autojunk=False).get_opcodes()
+    ops = difflib.SequenceMatcher(
+        a=words_of(before), b=words_of(after), autojunk=False
+    ).get_opcodes()
     return sum(max(i2 - i1, j2 - j1) for tag, i1, i2, j1, j2 in ops if tag != "equal")
 
 
@@ -96,10 +100,16 @@ class TestEdits:
             assert 0.03 * draft.body_words() <= touched <= 0.1 * draft.body_words()
 
     def test_quote_holds_the_whole_dispatch_in_a_longer_text(self):
-        dispatch = ed.Draft("Wire title", long_draft(1).paragraphs, dateline="PARIS, Mar 4 (Global Wire) -")
+        dispatch = ed.Draft(
+            "Wire title", long_draft(1).paragraphs, dateline="PARIS, Mar 4 (Global Wire) -"
+        )
         pool = iter(SENTENCES * 20)
-        quoting = ed.quote_in_longer_text(dispatch, random.Random(5),
-                                          lambda n: [next(pool) for _ in range(max(1, n // 13))], "Wire said:")
+        quoting = ed.quote_in_longer_text(
+            dispatch,
+            random.Random(5),
+            lambda n: [next(pool) for _ in range(max(1, n // 13))],
+            "Wire said:",
+        )
         body = dispatch.render()
         assert body.replace("\n\n", " ") in quoting.render().replace("\n\n", " ")
         assert 1.4 <= quoting.body_words() / dispatch.body_words() <= 2.6
@@ -107,10 +117,20 @@ class TestEdits:
     def test_boilerplate_is_fixed_per_outlet(self):
         outlet = make_outlets(random.Random(4), 5)[0]
         rng = random.Random(0)
-        one = ed.apply_boilerplate(long_draft(1), outlet, rng, "PARIS", "Mar 4").render().split("\n\n")
-        two = ed.apply_boilerplate(ed.Draft("x", [["Other text here."]]), outlet, rng, "ROME", "Mar 5").render().split("\n\n")
+        one = (
+            ed.apply_boilerplate(long_draft(1), outlet, rng, "PARIS", "Mar 4")
+            .render()
+            .split("\n\n")
+        )
+        two = (
+            ed.apply_boilerplate(
+                ed.Draft("x", [["Other text here."]]), outlet, rng, "ROME", "Mar 5"
+            )
+            .render()
+            .split("\n\n")
+        )
         assert one[: len(outlet.header)] == two[: len(outlet.header)] == list(outlet.header)
-        assert one[-len(outlet.footer):] == two[-len(outlet.footer):] == list(outlet.footer)
+        assert one[-len(outlet.footer) :] == two[-len(outlet.footer) :] == list(outlet.footer)
 
     def test_new_headline_differs_and_comes_from_the_lead(self):
         draft = long_draft(1)
@@ -122,7 +142,11 @@ class TestEdits:
 
 def test_sentence_splitting_and_sizes():
     assert split_sentences("He said so. Mr. Smith of the U.S. agreed! Then?  Yes") == [
-        "He said so.", "Mr. Smith of the U.S. agreed!", "Then?", "Yes"]
+        "He said so.",
+        "Mr. Smith of the U.S. agreed!",
+        "Then?",
+        "Yes",
+    ]
     assert (parse_size("300"), parse_size("10k"), parse_size("1.5M")) == (300, 10_000, 1_500_000)
     for bad in ("", "ten", "0", "-5k"):
         with pytest.raises(ConfigError):
@@ -130,7 +154,10 @@ def test_sentence_splitting_and_sizes():
 
 
 def test_template_fill_and_difference():
-    assert fill("{int:5:5} {big:1200:1200} {pick:a|a} {city}", random.Random(0), {"city": "Leeds"}) == "5 1,200 a Leeds"
+    assert (
+        fill("{int:5:5} {big:1200:1200} {pick:a|a} {city}", random.Random(0), {"city": "Leeds"})
+        == "5 1,200 a Leeds"
+    )
     # Words as multisets: {a, b, c, c} vs {a, b, c, d}: 3 shared of 4.
     assert word_difference("a b c c", "A b c d") == pytest.approx(0.25)
 
@@ -209,7 +236,9 @@ class TestGeneratedCorpus:
     def test_same_seed_same_bytes(self, bank, corpus, tmp_path):
         out, _, _, _ = corpus
         write_corpus(tmp_path / "again", 1500, 11, bank)
-        assert (tmp_path / "again" / "articles.jsonl").read_bytes() == (out / "articles.jsonl").read_bytes()
+        assert (tmp_path / "again" / "articles.jsonl").read_bytes() == (
+            out / "articles.jsonl"
+        ).read_bytes()
         write_corpus(tmp_path / "other", 1500, 12, bank)
         assert (tmp_path / "other" / "gold.jsonl").read_bytes() != (out / "gold.jsonl").read_bytes()
 

@@ -8,14 +8,16 @@ from pathlib import Path
 
 import pytest
 
-from benchmarks.loaders import iter_bbc, iter_reuters
+from benchmarks.corpus.loaders import iter_bbc, iter_reuters
 from newsdedup.errors import InputError
 
 DATA = Path("/work/shared/data")
 REUTERS = DATA / "reuters21578"
 BBC = DATA / "bbc"
 
-needs_reuters = pytest.mark.skipif(not REUTERS.is_dir(), reason=f"Reuters-21578 not present at {REUTERS}")
+needs_reuters = pytest.mark.skipif(
+    not REUTERS.is_dir(), reason=f"Reuters-21578 not present at {REUTERS}"
+)
 needs_bbc = pytest.mark.skipif(not BBC.is_dir(), reason=f"BBC News corpus not present at {BBC}")
 
 SMALL_SGM = """<!DOCTYPE lewis SYSTEM "lewis.dtd">
@@ -53,7 +55,12 @@ def test_reuters_fields_from_a_small_file(tmp_path):
     assert norm.title == "CHEMLAWN <CHEM> RISES ON HOPES"
     assert norm.text == "NEW YORK, Feb 26 - Shares rose 1-1/4 to 33 & more.\n Reuter"
     assert norm.published == datetime(1987, 2, 26, 15, 1, 1, tzinfo=timezone.utc)
-    assert norm.extra == {"type": "NORM", "dateline": "NEW YORK, Feb 26 -", "topics": ["cocoa"], "places": ["usa"]}
+    assert norm.extra == {
+        "type": "NORM",
+        "dateline": "NEW YORK, Feb 26 -",
+        "topics": ["cocoa"],
+        "places": ["usa"],
+    }
     assert norm.origin == f"{path}:2"
     assert unproc.id == "9" and unproc.title is None and unproc.origin == f"{path}:18"
     assert unproc.text.startswith("FEDERAL RESERVE WEEKLY REPORT\n Net free")
@@ -104,7 +111,9 @@ def test_reuters_first_and_last_dispatch():
     articles = list(iter_reuters(REUTERS))
     first, last = articles[0], articles[-1]
     assert (first.id, first.title) == ("1", "BAHIA COCOA REVIEW")
-    assert first.text.startswith("SALVADOR, Feb 26 - Showers continued throughout the week in\nthe Bahia cocoa zone")
+    assert first.text.startswith(
+        "SALVADOR, Feb 26 - Showers continued throughout the week in\nthe Bahia cocoa zone"
+    )
     assert first.published == datetime(1987, 2, 26, 15, 1, 1, tzinfo=timezone.utc)
     assert first.extra["places"] == ["el-salvador", "usa", "uruguay"]
     assert last.id == "21578" and last.text.endswith("December 1989.\n Reuter")
@@ -116,9 +125,16 @@ def test_bbc_counts_and_fields():
     # README.TXT: 2225 documents in five topics.
     assert len(articles) == 2225
     assert Counter(a.extra["topic"] for a in articles) == {
-        "business": 510, "entertainment": 386, "politics": 417, "sport": 511, "tech": 401}
+        "business": 510,
+        "entertainment": 386,
+        "politics": 417,
+        "sport": 511,
+        "tech": 401,
+    }
     first = articles[0]
     assert (first.id, first.title) == ("business/001", "Ad sales boost Time Warner profit")
-    assert first.text.startswith("Quarterly profits at US media giant TimeWarner jumped 76% to $1.13bn (£600m)")
+    assert first.text.startswith(
+        "Quarterly profits at US media giant TimeWarner jumped 76% to $1.13bn (£600m)"
+    )
     latin = next(a for a in articles if a.id == "sport/199")
     assert "a £15.8m signing from Parma" in latin.text

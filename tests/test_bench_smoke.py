@@ -11,11 +11,16 @@ import json
 
 import pytest
 
-from benchmarks.corpus import write_corpus
+from benchmarks.corpus.build import write_corpus
 from benchmarks.peers import PEERS, load_peer
 from benchmarks.peers.base import Doc, PeerParams, clusters_from_pairs, shingle, words
 from benchmarks.peers.run import child, run_peer
-from newsdedup.evaluate import adjusted_rand_index, evaluate_files, load_gold, pairwise_scores
+from newsdedup.evaluate.metrics import (
+    adjusted_rand_index,
+    evaluate_files,
+    load_gold,
+    pairwise_scores,
+)
 
 STORY_X = (
     "Heavy rain flooded the lower town on Tuesday night. Firefighters moved two hundred residents to the school hall. "
@@ -74,8 +79,11 @@ def test_tfidf_peer_on_the_hand_made_case():
 
 def brute_force_jaccard_pairs(articles: list[dict], threshold: float) -> set[tuple[int, int]]:
     sets = [set(shingle(f"{a['title']}\n\n{a['text']}", 5)) for a in articles]
-    return {(i, j) for i, j in itertools.combinations(range(len(sets)), 2)
-            if sets[i] and sets[j] and len(sets[i] & sets[j]) >= threshold * len(sets[i] | sets[j])}
+    return {
+        (i, j)
+        for i, j in itertools.combinations(range(len(sets)), 2)
+        if sets[i] and sets[j] and len(sets[i] & sets[j]) >= threshold * len(sets[i] | sets[j])
+    }
 
 
 @pytest.mark.slow

@@ -9,14 +9,16 @@ from datasketch import MinHashLSH
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from newsdedup.candidates import candidate_pairs, lsh_params, merge_pairs
+from newsdedup.sketch.candidates import candidate_pairs, lsh_params, merge_pairs
 
 
 def brute_force(sigs: np.ndarray, bands: int, rows: int) -> set[tuple[int, int]]:
     out = set()
     for a, b in itertools.combinations(range(len(sigs)), 2):
-        if any(np.array_equal(sigs[a, i * rows:(i + 1) * rows], sigs[b, i * rows:(i + 1) * rows])
-               for i in range(bands)):
+        if any(
+            np.array_equal(sigs[a, i * rows : (i + 1) * rows], sigs[b, i * rows : (i + 1) * rows])
+            for i in range(bands)
+        ):
             out.add((a, b))
     return out
 
@@ -25,7 +27,9 @@ def brute_force(sigs: np.ndarray, bands: int, rows: int) -> set[tuple[int, int]]
 @given(st.integers(2, 40), st.integers(1, 4), st.integers(1, 3), st.integers(0, 2**31))
 def test_banding_equals_brute_force(n, bands, rows, seed):
     rng = np.random.default_rng(seed)
-    sigs = rng.integers(0, 3, size=(n, bands * rows), dtype=np.uint32)  # few values: many collisions
+    sigs = rng.integers(
+        0, 3, size=(n, bands * rows), dtype=np.uint32
+    )  # few values: many collisions
     a, b = candidate_pairs(sigs, bands, rows, max_bucket=1000)
     assert set(zip(a.tolist(), b.tolist())) == brute_force(sigs, bands, rows)
     assert np.all(a < b)

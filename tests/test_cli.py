@@ -25,7 +25,9 @@ def corpus_dir(tmp_path, seed_paths, republished):
     for path in seed_paths:
         (tmp_path / path.name).write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
     (tmp_path / "copy.txt").write_text(republished.text, encoding="utf-8")
-    (tmp_path / "mirror.txt").write_text(seed_paths[0].read_text(encoding="utf-8"), encoding="utf-8")
+    (tmp_path / "mirror.txt").write_text(
+        seed_paths[0].read_text(encoding="utf-8"), encoding="utf-8"
+    )
     return tmp_path
 
 
@@ -43,7 +45,7 @@ def test_scan_json_clusters(corpus_dir):
     assert data["articles"] == 7 and data["duplicates"] == 2
     by_original = {c["original"].rsplit("/", 1)[-1]: c for c in data["clusters"]}
     assert [m["relation"] for m in by_original["000_3e03bc9e3725dfef.txt"]["members"]] == ["exact"]
-    copy, = by_original["001_0665e2edcf6d3228.txt"]["members"]
+    (copy,) = by_original["001_0665e2edcf6d3228.txt"]["members"]
     assert copy["id"].endswith("copy.txt") and copy["relation"] in ("near", "partial")
     assert 0.9 < copy["containment"] <= 1.0
     assert result.stderr == ""
@@ -52,9 +54,13 @@ def test_scan_json_clusters(corpus_dir):
 def test_scan_csv_and_jsonl_agree_with_json(corpus_dir):
     as_json = json.loads(run("scan", str(corpus_dir), "-f", "json", "-q").stdout)
     rows = list(csv.DictReader(io.StringIO(run("scan", str(corpus_dir), "-f", "csv", "-q").stdout)))
-    lines = [json.loads(x) for x in run("scan", str(corpus_dir), "-f", "jsonl", "-q").stdout.splitlines()]
+    lines = [
+        json.loads(x) for x in run("scan", str(corpus_dir), "-f", "jsonl", "-q").stdout.splitlines()
+    ]
     assert lines == as_json["clusters"]
-    assert [r["id"] for r in rows if r["role"] == "copy"] == [m["id"] for c in lines for m in c["members"]]
+    assert [r["id"] for r in rows if r["role"] == "copy"] == [
+        m["id"] for c in lines for m in c["members"]
+    ]
     assert {r["cluster"] for r in rows} == {str(c["cluster"]) for c in lines}
 
 
@@ -67,21 +73,34 @@ def test_pairs_lists_confirmed_matches_with_reasons(corpus_dir):
 
 def test_dedup_writes_kept_and_removed(corpus_dir, tmp_path_factory):
     out = tmp_path_factory.mktemp("out")
-    result = run("dedup", str(corpus_dir), "-o", str(out / "kept.jsonl"), "--removed", str(out / "removed.jsonl"))
+    result = run(
+        "dedup",
+        str(corpus_dir),
+        "-o",
+        str(out / "kept.jsonl"),
+        "--removed",
+        str(out / "removed.jsonl"),
+    )
     assert result.exit_code == 0, result.output
     kept = [json.loads(x) for x in (out / "kept.jsonl").read_text().splitlines()]
     removed = [json.loads(x) for x in (out / "removed.jsonl").read_text().splitlines()]
     assert len(kept) == 5 and len(removed) == 2
     assert {r["id"].rsplit("/", 1)[-1] for r in removed} == {"copy.txt", "mirror.txt"}
-    assert {r["duplicate_of"].rsplit("/", 1)[-1] for r in removed} == {"000_3e03bc9e3725dfef.txt",
-                                                                       "001_0665e2edcf6d3228.txt"}
+    assert {r["duplicate_of"].rsplit("/", 1)[-1] for r in removed} == {
+        "000_3e03bc9e3725dfef.txt",
+        "001_0665e2edcf6d3228.txt",
+    }
     assert all(r["text"] for r in kept)
     assert "kept 5, removed 2" in result.stderr
 
 
 def test_dedup_reads_stdin(tmp_path):
-    lines = [json.dumps({"id": f"a{i}", "text": t}) for i, t in
-             enumerate(["the same wire story about ministers meeting in brussels today"] * 2 + ["other news"])]
+    lines = [
+        json.dumps({"id": f"a{i}", "text": t})
+        for i, t in enumerate(
+            ["the same wire story about ministers meeting in brussels today"] * 2 + ["other news"]
+        )
+    ]
     result = run("dedup", "-", "-q", input="\n".join(lines) + "\n")
     assert result.exit_code == 0, result.output
     assert [json.loads(x)["id"] for x in result.stdout.splitlines()] == ["a0", "a2"]
@@ -108,21 +127,28 @@ def test_compare_highlights_shared_passages(seed_paths, tmp_path, republished):
 
 def test_compare_picks_records_by_id(tmp_path):
     feed = tmp_path / "feed.jsonl"
-    feed.write_text("\n".join(json.dumps({"id": i, "text": t}) for i, t in
-                              [("x", "one two three four five six"), ("y", "one two three four five six")]))
+    feed.write_text(
+        "\n".join(
+            json.dumps({"id": i, "text": t})
+            for i, t in [("x", "one two three four five six"), ("y", "one two three four five six")]
+        )
+    )
     data = json.loads(run("compare", f"{feed}#x", f"{feed}#y", "-f", "json").stdout)
     assert data["relation"] == "exact"
     result = run("compare", str(feed), f"{feed}#y")
     assert result.exit_code == 2 and "pick one as" in result.stderr
 
 
-@pytest.mark.parametrize(("args", "code", "message"), [
-    (["scan", "does/not/exist"], 2, "does/not/exist: no such file or directory"),
-    (["scan", "{bad}"], 2, "{bad}:2: invalid JSON"),
-    (["scan", "{empty}"], 2, "no articles"),
-    (["scan", "{bad}", "--near", "1.5"], 2, "near jaccard must be in [0, 1]"),
-    (["scan", "{bad}", "--workers", "0"], 2, "workers must be at least 1"),
-])
+@pytest.mark.parametrize(
+    ("args", "code", "message"),
+    [
+        (["scan", "does/not/exist"], 2, "does/not/exist: no such file or directory"),
+        (["scan", "{bad}"], 2, "{bad}:2: invalid JSON"),
+        (["scan", "{empty}"], 2, "no articles"),
+        (["scan", "{bad}", "--near", "1.5"], 2, "near jaccard must be in [0, 1]"),
+        (["scan", "{bad}", "--workers", "0"], 2, "workers must be at least 1"),
+    ],
+)
 def test_errors_are_one_line_with_an_exit_code(tmp_path, args, code, message):
     paths = {"bad": tmp_path / "bad.jsonl", "empty": tmp_path / "empty"}
     paths["bad"].write_text('{"id": "a", "text": "fine"}\n{"id": "b", "text": \n')
@@ -137,7 +163,9 @@ def test_errors_are_one_line_with_an_exit_code(tmp_path, args, code, message):
 
 def test_skip_bad_counts_and_continues(tmp_path):
     bad = tmp_path / "feed.jsonl"
-    bad.write_text('{"id": "a", "text": "alpha beta gamma"}\nnot json\n{"id": "b", "text": "alpha beta gamma"}\n')
+    bad.write_text(
+        '{"id": "a", "text": "alpha beta gamma"}\nnot json\n{"id": "b", "text": "alpha beta gamma"}\n'
+    )
     result = run("scan", str(bad), "--skip-bad", "-f", "json")
     assert result.exit_code == 0, result.output
     assert "feed.jsonl:2" in result.stderr and "Warning" in result.stderr
@@ -154,7 +182,9 @@ def test_failed_run_leaves_no_output_file(tmp_path):
 
 
 def test_unwritable_output_is_an_error(seed_paths, tmp_path):
-    result = run("scan", str(seed_paths[0]), "-o", str(tmp_path / "no" / "such" / "dir" / "out.json"))
+    result = run(
+        "scan", str(seed_paths[0]), "-o", str(tmp_path / "no" / "such" / "dir" / "out.json")
+    )
     assert result.exit_code == 1
     assert result.stderr.startswith("Error: ")
 
@@ -167,15 +197,23 @@ def test_every_command_documents_an_example(command):
 
 
 def test_module_entry_point_and_version(seed_paths):
-    done = subprocess.run([sys.executable, "-m", "newsdedup", "scan", str(seed_paths[0].parent), "-f", "json", "-q"],
-                          capture_output=True, text=True, check=False)
+    done = subprocess.run(
+        [sys.executable, "-m", "newsdedup", "scan", str(seed_paths[0].parent), "-f", "json", "-q"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["articles"] == 5
     assert run("--version").stdout.startswith("newsdedup ")
 
 
 def test_json_says_how_the_signatures_were_made(seed_paths):
-    data = json.loads(run("scan", str(seed_paths[0].parent), "-f", "json", "-q", "--num-perm", "64", "--seed", "7").stdout)
+    data = json.loads(
+        run(
+            "scan", str(seed_paths[0].parent), "-f", "json", "-q", "--num-perm", "64", "--seed", "7"
+        ).stdout
+    )
     settings = data["settings"]
     assert settings["fingerprint"] == "n1_w5_p64_s7_affine32"
     assert settings["sign"]["num_perm"] == 64 and settings["sign"]["scheme"] == "affine32"

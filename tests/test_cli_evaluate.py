@@ -16,7 +16,14 @@ runner = CliRunner()
 GOLD = [
     {"id": "o1", "cluster": "A", "original": True, "edit": [], "touched": 0, "kind": "original"},
     {"id": "c1", "cluster": "A", "original": False, "edit": ["trim"], "touched": 0, "kind": "copy"},
-    {"id": "c2", "cluster": "A", "original": False, "edit": ["rewrite"], "touched": 0.1, "kind": "copy"},
+    {
+        "id": "c2",
+        "cluster": "A",
+        "original": False,
+        "edit": ["rewrite"],
+        "touched": 0.1,
+        "kind": "copy",
+    },
     {"id": "o2", "cluster": "B", "original": True, "edit": [], "touched": 0, "kind": "original"},
     {"id": "c3", "cluster": "B", "original": False, "edit": [], "touched": 0, "kind": "copy"},
     {"id": "t1", "cluster": "T1", "original": False, "edit": [], "touched": 0, "kind": "template"},
@@ -29,12 +36,52 @@ GOLD = [
 SCAN = {
     "articles": 8,
     "clusters": [
-        {"cluster": 0, "original": "o1", "size": 3, "members": [
-            {"id": "c1", "relation": "near", "jaccard": 0.8, "containment": 0.9, "cosine": 0.95, "numbers": 1.0},
-            {"id": "t1", "relation": "template", "jaccard": 0.5, "containment": 0.7, "cosine": 0.9, "numbers": 0.8}]},
-        {"cluster": 1, "original": "o2", "size": 3, "members": [
-            {"id": "c3", "relation": "exact", "jaccard": 1.0, "containment": 1.0, "cosine": 1.0, "numbers": 1.0},
-            {"id": "t2", "relation": "partial", "jaccard": 0.3, "containment": 0.8, "cosine": 0.9, "numbers": 1.0}]},
+        {
+            "cluster": 0,
+            "original": "o1",
+            "size": 3,
+            "members": [
+                {
+                    "id": "c1",
+                    "relation": "near",
+                    "jaccard": 0.8,
+                    "containment": 0.9,
+                    "cosine": 0.95,
+                    "numbers": 1.0,
+                },
+                {
+                    "id": "t1",
+                    "relation": "template",
+                    "jaccard": 0.5,
+                    "containment": 0.7,
+                    "cosine": 0.9,
+                    "numbers": 0.8,
+                },
+            ],
+        },
+        {
+            "cluster": 1,
+            "original": "o2",
+            "size": 3,
+            "members": [
+                {
+                    "id": "c3",
+                    "relation": "exact",
+                    "jaccard": 1.0,
+                    "containment": 1.0,
+                    "cosine": 1.0,
+                    "numbers": 1.0,
+                },
+                {
+                    "id": "t2",
+                    "relation": "partial",
+                    "jaccard": 0.3,
+                    "containment": 0.8,
+                    "cosine": 0.9,
+                    "numbers": 1.0,
+                },
+            ],
+        },
     ],
     "duplicates": 3,
 }
@@ -47,7 +94,13 @@ SCAN = {
 # B-cubed recall:    o1 2/3, c1 2/3, c2 1/3, o2 1, c3 1, t2 1, t1 1, f1 1 -> (20/3)/8 = 5/6.
 # Recall by edit: (o1,c1) trim found, (o1,c2) rewrite + rewrite_light missed, (o2,c3) verbatim found.
 # False merges: o2, c3, t2 share a predicted cluster with a stranger.
-EXPECTED_RECALL = {"all": (2, 3), "rewrite": (0, 1), "rewrite_light": (0, 1), "trim": (1, 1), "verbatim": (1, 1)}
+EXPECTED_RECALL = {
+    "all": (2, 3),
+    "rewrite": (0, 1),
+    "rewrite_light": (0, 1),
+    "trim": (1, 1),
+    "verbatim": (1, 1),
+}
 EXPECTED_MERGES = {"copy": (1, 3), "filler": (0, 1), "original": (1, 2), "template": (1, 2)}
 
 
@@ -58,8 +111,12 @@ def files(tmp_path):
     scan = tmp_path / "scan.json"
     scan.write_text(json.dumps(SCAN, indent=2))
     flat = tmp_path / "pred.jsonl"
-    flat.write_text("".join(json.dumps({"id": i, "cluster": k}) + "\n"
-                            for i, k in [("o1", 7), ("c1", 7), ("o2", 9), ("c3", 9), ("t2", 9)]))
+    flat.write_text(
+        "".join(
+            json.dumps({"id": i, "cluster": k}) + "\n"
+            for i, k in [("o1", 7), ("c1", 7), ("o2", 9), ("c3", 9), ("t2", 9)]
+        )
+    )
     return {"gold": gold, "scan": scan, "flat": flat}
 
 
@@ -78,14 +135,20 @@ def test_json_report_has_the_hand_computed_metrics(files, predicted):
     assert report["ari"] == pytest.approx(80 / 192, abs=1e-6)
     assert report["bcubed"]["precision"] == pytest.approx(5 / 6, abs=1e-6)
     assert report["bcubed"]["recall"] == pytest.approx(5 / 6, abs=1e-6)
-    assert {g: (t["count"], t["total"]) for g, t in report["recall_by_edit"].items()} == EXPECTED_RECALL
-    assert {k: (t["count"], t["total"]) for k, t in report["false_merges_by_kind"].items()} == EXPECTED_MERGES
+    assert {
+        g: (t["count"], t["total"]) for g, t in report["recall_by_edit"].items()
+    } == EXPECTED_RECALL
+    assert {
+        k: (t["count"], t["total"]) for k, t in report["false_merges_by_kind"].items()
+    } == EXPECTED_MERGES
 
 
 def test_table_report_shows_the_same_figures(files):
     result = run("evaluate", files["scan"], files["gold"])
     assert result.exit_code == 0, result.output
-    lines = {line.split()[0]: line.split()[1:] for line in result.stdout.splitlines() if line.strip()}
+    lines = {
+        line.split()[0]: line.split()[1:] for line in result.stdout.splitlines() if line.strip()
+    }
     assert lines["pairwise"] == ["0.5000", "0.5000", "0.5000"]
     assert lines["b-cubed"] == ["0.8333", "0.8333", "0.8333"]
     assert lines["adjusted"] == ["rand", "0.4167"]
@@ -102,18 +165,35 @@ def test_output_file(files, tmp_path):
 
 def test_gold_against_itself_is_perfect(files):
     report = json.loads(run("evaluate", files["gold"], files["gold"], "-f", "json").stdout)
-    assert report["pairwise"] == {"precision": 1.0, "recall": 1.0, "f1": 1.0} and report["ari"] == 1.0
+    assert (
+        report["pairwise"] == {"precision": 1.0, "recall": 1.0, "f1": 1.0} and report["ari"] == 1.0
+    )
     assert report["recall_by_edit"]["all"]["rate"] == 1.0
 
 
-@pytest.mark.parametrize(("make", "message"), [
-    (lambda d: d / "missing.json", "missing.json: no such file"),
-    (lambda d: d, "is a directory"),
-    (lambda d: (d / "bad.jsonl").write_text('{"id": "a", "cluster": 1}\n{"id": \n') and d / "bad.jsonl",
-     "bad.jsonl:2: invalid JSON"),
-    (lambda d: (d / "twice.jsonl").write_text('{"id": "a", "cluster": 1}\n{"id": "a", "cluster": 2}\n')
-     and d / "twice.jsonl", "twice.jsonl:2: article 'a' appears twice (first at line 1)"),
-])
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [
+        (lambda d: d / "missing.json", "missing.json: no such file"),
+        (lambda d: d, "is a directory"),
+        (
+            lambda d: (
+                (d / "bad.jsonl").write_text('{"id": "a", "cluster": 1}\n{"id": \n')
+                and d / "bad.jsonl"
+            ),
+            "bad.jsonl:2: invalid JSON",
+        ),
+        (
+            lambda d: (
+                (d / "twice.jsonl").write_text(
+                    '{"id": "a", "cluster": 1}\n{"id": "a", "cluster": 2}\n'
+                )
+                and d / "twice.jsonl"
+            ),
+            "twice.jsonl:2: article 'a' appears twice (first at line 1)",
+        ),
+    ],
+)
 def test_bad_predicted_file_is_one_line_error(files, tmp_path, make, message):
     result = run("evaluate", make(tmp_path), files["gold"])
     assert result.exit_code == 2, result.output

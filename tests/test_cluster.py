@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from newsdedup.cluster import cluster_documents, priority_order
+from newsdedup.judge.cluster import cluster_documents, priority_order
 
 
 def test_original_is_earliest_published_then_longest_then_smallest_id():
@@ -36,12 +36,15 @@ def test_chaining_is_refused():
 
 def test_star_cluster_keeps_every_verified_member():
     edges = [(0, i) for i in range(1, 6)]
-    assert cluster_documents(edges, np.arange(6), lambda pairs: [0] * len(pairs)) == [(0, [1, 2, 3, 4, 5])]
+    assert cluster_documents(edges, np.arange(6), lambda pairs: [0] * len(pairs)) == [
+        (0, [1, 2, 3, 4, 5])
+    ]
 
 
 def test_original_moves_to_the_best_ranked_member():
     # Document 2 was published first: it becomes the original and 0, 1 must match it.
     rank = np.array([1, 2, 0])
     confirmed = {(0, 1), (0, 2), (1, 2)}
-    assert cluster_documents([(0, 1), (0, 2)], rank, lambda pairs: [2 if p in confirmed else 0 for p in pairs]) == \
-        [(2, [0, 1])]
+    assert cluster_documents(
+        [(0, 1), (0, 2)], rank, lambda pairs: [2 if p in confirmed else 0 for p in pairs]
+    ) == [(2, [0, 1])]

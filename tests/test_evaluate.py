@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from sklearn.metrics import adjusted_rand_score
 
 from newsdedup.errors import InputError
-from newsdedup.evaluate import (
+from newsdedup.evaluate.metrics import (
     PRF,
     GoldPair,
     Tally,
@@ -108,7 +108,10 @@ class TestGroups:
         pred = {"o1": 0, "c1": 0, "c2": 1, "o2": 2, "c3": 2, "c4": 2}
         # found: c1 (trim), c3 (noise), c4 (verbatim); c2 missed (trim, noise).
         assert recall_by_group(pred, pairs) == {
-            "all": Tally(3, 4), "noise": Tally(1, 2), "trim": Tally(1, 2), "verbatim": Tally(1, 1),
+            "all": Tally(3, 4),
+            "noise": Tally(1, 2),
+            "trim": Tally(1, 2),
+            "verbatim": Tally(1, 1),
         }
 
     def test_copy_absent_from_prediction_is_missed(self):
@@ -118,13 +121,24 @@ class TestGroups:
 
     def test_false_merges_by_kind(self):
         gold = {"t1": "a", "t2": "b", "t3": "c", "o": "d", "c": "d", "f": "e"}
-        kinds = {"t1": "template", "t2": "template", "t3": "template", "o": "original", "c": "copy", "f": "filler"}
+        kinds = {
+            "t1": "template",
+            "t2": "template",
+            "t3": "template",
+            "o": "original",
+            "c": "copy",
+            "f": "filler",
+        }
         # t1 merged with t2 (different gold clusters): both count; o and c together is right;
         # f merged into the o/c cluster: f counts, and so do o and c (their cluster holds a stranger).
         pred = {"t1": 0, "t2": 0, "o": 1, "c": 1, "f": 1}
         merges = false_merges_by_kind(pred, gold, kinds)
-        assert merges == {"copy": Tally(1, 1), "filler": Tally(1, 1), "original": Tally(1, 1),
-                          "template": Tally(2, 3)}
+        assert merges == {
+            "copy": Tally(1, 1),
+            "filler": Tally(1, 1),
+            "original": Tally(1, 1),
+            "template": Tally(2, 3),
+        }
 
     def test_tally_rate_of_empty_group(self):
         assert Tally(0, 0).rate == 0.0
@@ -141,16 +155,22 @@ def brute_force(pred: dict, gold: dict) -> tuple[float, float, float, float, flo
     both = len(together_pred & together_gold)
     precision = both / len(together_pred) if together_pred else 1.0
     recall = both / len(together_gold) if together_gold else 1.0
-    b3p = sum(sum(1 for y in ids if p[y] == p[x] and g[y] == g[x]) / sum(1 for y in ids if p[y] == p[x])
-              for x in ids) / len(ids)
-    b3r = sum(sum(1 for y in ids if p[y] == p[x] and g[y] == g[x]) / sum(1 for y in ids if g[y] == g[x])
-              for x in ids) / len(ids)
+    b3p = sum(
+        sum(1 for y in ids if p[y] == p[x] and g[y] == g[x]) / sum(1 for y in ids if p[y] == p[x])
+        for x in ids
+    ) / len(ids)
+    b3r = sum(
+        sum(1 for y in ids if p[y] == p[x] and g[y] == g[x]) / sum(1 for y in ids if g[y] == g[x])
+        for x in ids
+    ) / len(ids)
     labels = {lab: i for i, lab in enumerate({*p.values(), *g.values()})}
     ari = adjusted_rand_score([labels[g[x]] for x in ids], [labels[p[x]] for x in ids])
     return precision, recall, b3p, b3r, ari
 
 
-clusterings = st.dictionaries(st.sampled_from([f"a{i}" for i in range(14)]), st.integers(0, 4), max_size=14)
+clusterings = st.dictionaries(
+    st.sampled_from([f"a{i}" for i in range(14)]), st.integers(0, 4), max_size=14
+)
 
 
 @settings(max_examples=200, deadline=None)
@@ -189,18 +209,44 @@ def write(path: Path, text: str) -> Path:
 SCAN = {
     "articles": 6,
     "clusters": [
-        {"cluster": 0, "original": "a", "size": 2, "members": [{"id": "b", "relation": "near", "jaccard": 0.9}]},
-        {"cluster": 1, "original": "c", "size": 3, "members": [
-            {"id": "d", "relation": "partial"}, {"id": "e", "relation": "rewrite"}, {"id": "t", "relation": "template"},
-        ]},
+        {
+            "cluster": 0,
+            "original": "a",
+            "size": 2,
+            "members": [{"id": "b", "relation": "near", "jaccard": 0.9}],
+        },
+        {
+            "cluster": 1,
+            "original": "c",
+            "size": 3,
+            "members": [
+                {"id": "d", "relation": "partial"},
+                {"id": "e", "relation": "rewrite"},
+                {"id": "t", "relation": "template"},
+            ],
+        },
     ],
     "duplicates": 3,
 }
 
 GOLD_LINES = [
     {"id": "a", "cluster": "c1", "original": True, "edit": [], "touched": 0.0, "kind": "original"},
-    {"id": "b", "cluster": "c1", "original": False, "edit": ["trim", "headline"], "touched": 0.0, "kind": "copy"},
-    {"id": "c", "cluster": "c1", "original": False, "edit": ["rewrite"], "touched": 0.12, "kind": "copy"},
+    {
+        "id": "b",
+        "cluster": "c1",
+        "original": False,
+        "edit": ["trim", "headline"],
+        "touched": 0.0,
+        "kind": "copy",
+    },
+    {
+        "id": "c",
+        "cluster": "c1",
+        "original": False,
+        "edit": ["rewrite"],
+        "touched": 0.12,
+        "kind": "copy",
+    },
     {"id": "d", "cluster": "c2", "original": True, "edit": [], "kind": "original"},
     {"id": "e", "cluster": "c2", "original": False, "edit": [], "kind": "copy"},
     {"id": "t", "cluster": "c3", "original": False, "kind": "template"},
@@ -217,11 +263,15 @@ class TestLoaders:
         assert clusters == {"a": "0", "b": "0", "c": "1", "d": "1", "e": "1"}
 
     def test_jsonl_and_blank_lines(self, tmp_path):
-        path = write(tmp_path / "p.jsonl", '{"id": "a", "cluster": 3}\n\n{"id": "b", "cluster": "x"}\n')
+        path = write(
+            tmp_path / "p.jsonl", '{"id": "a", "cluster": 3}\n\n{"id": "b", "cluster": "x"}\n'
+        )
         assert load_clusters(path) == {"a": "3", "b": "x"}
 
     def test_single_record_jsonl(self, tmp_path):
-        assert load_clusters(write(tmp_path / "p.jsonl", '{"id": "a", "cluster": 3}\n')) == {"a": "3"}
+        assert load_clusters(write(tmp_path / "p.jsonl", '{"id": "a", "cluster": 3}\n')) == {
+            "a": "3"
+        }
 
     def test_gold_pairs_and_groups(self, tmp_path):
         gold = load_gold(write(tmp_path / "gold.jsonl", jsonl(GOLD_LINES)))
@@ -233,18 +283,30 @@ class TestLoaders:
         ]
         assert gold.kinds["t"] == "template"
 
-    @pytest.mark.parametrize(("content", "message"), [
-        ('{"id": "a", "cluster": 1}\n{"id": "b" "cluster": 1}\n', "p.jsonl:2: invalid JSON"),
-        ('{"id": "a", "cluster": 1}\n{"id": "b"}\n', "p.jsonl:2: 'cluster' is missing"),
-        ('{"id": "a", "cluster": 1}\n{"id": "a", "cluster": 2}\n', "p.jsonl:2: article 'a' appears twice (first at line 1)"),
-        ('{"id": "a", "cluster": null}\n', "p.jsonl:1: 'cluster' is missing"),
-        ('{"id": true, "cluster": 1}\n', "p.jsonl:1: 'id' is not a string or integer: True"),
-        ('[1, 2]\n', "p.jsonl:1: expected a JSON object"),
-        ('{"articles": 2,\n "clusters": [\n {"original": "a" "members": []}]}\n', "p.jsonl:3: invalid JSON"),
-        ('{"clusters": [{"original": "a", "members": [{"id": "a"}]}]}', "p.jsonl: cluster #0: article 'a' appears twice"),
-        ('{"clusters": [{"members": []}]}', "p.jsonl: cluster #0: 'original' is missing"),
-        ('{"clusters": {"a": 1}}', "p.jsonl: 'clusters' must be a list"),
-    ])
+    @pytest.mark.parametrize(
+        ("content", "message"),
+        [
+            ('{"id": "a", "cluster": 1}\n{"id": "b" "cluster": 1}\n', "p.jsonl:2: invalid JSON"),
+            ('{"id": "a", "cluster": 1}\n{"id": "b"}\n', "p.jsonl:2: 'cluster' is missing"),
+            (
+                '{"id": "a", "cluster": 1}\n{"id": "a", "cluster": 2}\n',
+                "p.jsonl:2: article 'a' appears twice (first at line 1)",
+            ),
+            ('{"id": "a", "cluster": null}\n', "p.jsonl:1: 'cluster' is missing"),
+            ('{"id": true, "cluster": 1}\n', "p.jsonl:1: 'id' is not a string or integer: True"),
+            ("[1, 2]\n", "p.jsonl:1: expected a JSON object"),
+            (
+                '{"articles": 2,\n "clusters": [\n {"original": "a" "members": []}]}\n',
+                "p.jsonl:3: invalid JSON",
+            ),
+            (
+                '{"clusters": [{"original": "a", "members": [{"id": "a"}]}]}',
+                "p.jsonl: cluster #0: article 'a' appears twice",
+            ),
+            ('{"clusters": [{"members": []}]}', "p.jsonl: cluster #0: 'original' is missing"),
+            ('{"clusters": {"a": 1}}', "p.jsonl: 'clusters' must be a list"),
+        ],
+    )
     def test_malformed_clusters_name_file_and_line(self, tmp_path, content, message):
         with pytest.raises(InputError) as err:
             load_clusters(write(tmp_path / "p.jsonl", content))
@@ -261,13 +323,20 @@ class TestLoaders:
             load_clusters(path)
 
     def test_gold_with_two_originals_in_a_cluster(self, tmp_path):
-        lines = [{"id": "a", "cluster": 1, "original": True}, {"id": "b", "cluster": 1, "original": True}]
-        with pytest.raises(InputError, match=r"gold.jsonl:2: cluster '1' has a second original \(first at line 1\)"):
+        lines = [
+            {"id": "a", "cluster": 1, "original": True},
+            {"id": "b", "cluster": 1, "original": True},
+        ]
+        with pytest.raises(
+            InputError, match=r"gold.jsonl:2: cluster '1' has a second original \(first at line 1\)"
+        ):
             load_gold(write(tmp_path / "gold.jsonl", jsonl(lines)))
 
     def test_gold_with_bad_edit_list(self, tmp_path):
         with pytest.raises(InputError, match="gold.jsonl:1: 'edit' must be a list of strings"):
-            load_gold(write(tmp_path / "gold.jsonl", jsonl([{"id": "a", "cluster": 1, "edit": "trim"}])))
+            load_gold(
+                write(tmp_path / "gold.jsonl", jsonl([{"id": "a", "cluster": 1, "edit": "trim"}]))
+            )
 
 
 def test_evaluate_files_end_to_end(tmp_path):
@@ -277,7 +346,12 @@ def test_evaluate_files_end_to_end(tmp_path):
     # Predicted {a,b} {c,d,e} (t dropped: template); gold {a,b,c} {d,e} {t}.
     # Pairs: together in both (a,b), (d,e) = 2; predicted 1 + 3 = 4; gold 3 + 1 = 4.
     assert report["pairwise"] == {"precision": 0.5, "recall": 0.5, "f1": 0.5}
-    assert (report["articles"], report["gold_articles"], report["predicted_articles"], report["unknown_ids"]) == (6, 6, 5, 0)
+    assert (
+        report["articles"],
+        report["gold_articles"],
+        report["predicted_articles"],
+        report["unknown_ids"],
+    ) == (6, 6, 5, 0)
     # Found: (a,b) yes; (a,c) no, c sits with d and e; (d,e) yes.
     assert report["recall_by_edit"]["all"] == {"count": 2, "total": 3, "rate": round(2 / 3, 6)}
     assert report["recall_by_edit"]["rewrite_light"]["count"] == 0

@@ -19,8 +19,8 @@ from index_fixtures import story, trimmed
 from newsdedup.config import DetectorConfig
 from newsdedup.errors import IndexConfigMismatch
 from newsdedup.index import LiveIndex
+from newsdedup.judge.tfidf import CorpusStats
 from newsdedup.models import Article
-from newsdedup.tfidf import CorpusStats
 
 A, B, C = story(1), story(2), story(3)
 
@@ -38,10 +38,20 @@ def test_new_exact_near_partial_and_seen(make_store):
         first = index.add([Article("a", A), Article("b", B)])
         assert verdicts(first) == [("a", "new", None), ("b", "new", None)]
         assert all(v.stored for v in first)
-        second = index.add([Article("a-upper", A.upper()), Article("a-near", near_copy(A)),
-                            Article("b-part", trimmed(B, 0.6)), Article("c", C)])
-        assert verdicts(second) == [("a-upper", "exact", "a"), ("a-near", "near", "a"),
-                                    ("b-part", "partial", "b"), ("c", "new", None)]
+        second = index.add(
+            [
+                Article("a-upper", A.upper()),
+                Article("a-near", near_copy(A)),
+                Article("b-part", trimmed(B, 0.6)),
+                Article("c", C),
+            ]
+        )
+        assert verdicts(second) == [
+            ("a-upper", "exact", "a"),
+            ("a-near", "near", "a"),
+            ("b-part", "partial", "b"),
+            ("c", "new", None),
+        ]
         near = second[1].scores
         assert near is not None and near.jaccard >= 0.8 and near.containment >= 0.9
         again = index.add([Article("a", A), Article("c", "a different text under a known id")])
@@ -51,10 +61,20 @@ def test_new_exact_near_partial_and_seen(make_store):
 
 def test_copies_within_one_batch_are_found(make_store):
     with LiveIndex(make_store()) as index:
-        out = index.add([Article("x", A), Article("x-copy", A), Article("x-near", near_copy(A)),
-                         Article("x", B)])
-        assert verdicts(out) == [("x", "new", None), ("x-copy", "exact", "x"), ("x-near", "near", "x"),
-                                 ("x", "seen", None)]
+        out = index.add(
+            [
+                Article("x", A),
+                Article("x-copy", A),
+                Article("x-near", near_copy(A)),
+                Article("x", B),
+            ]
+        )
+        assert verdicts(out) == [
+            ("x", "new", None),
+            ("x-copy", "exact", "x"),
+            ("x-near", "near", "x"),
+            ("x", "seen", None),
+        ]
         assert index.stats()["articles"] == 3
 
 
@@ -101,7 +121,9 @@ def test_reopen_uses_the_stored_configuration_and_refuses_another(make_store):
         LiveIndex(make_store(), DetectorConfig())
     with pytest.raises(IndexConfigMismatch, match="near_jaccard"):
         LiveIndex.open(make_store(), near_jaccard=0.9)
-    assert LiveIndex.open(make_store(), workers=2).config.sign.num_perm == 64  # speed settings may differ
+    assert (
+        LiveIndex.open(make_store(), workers=2).config.sign.num_perm == 64
+    )  # speed settings may differ
 
 
 def test_remove_deletes_every_part(make_store):
@@ -110,7 +132,9 @@ def test_remove_deletes_every_part(make_store):
         assert index.remove(["a", "zz"]) == 1
         assert index.stats()["articles"] == 1
         assert verdicts(index.check([Article("q", near_copy(A))])) == [("q", "new", None)]
-        assert verdicts(index.add([Article("a", A)])) == [("a", "new", None)]  # the id is free again
+        assert verdicts(index.add([Article("a", A)])) == [
+            ("a", "new", None)
+        ]  # the id is free again
         assert index.remove([]) == 0
 
 
@@ -142,8 +166,9 @@ def test_document_frequencies_follow_adds_and_removes(make_store):
         recount = CorpusStats(index.n_features)
         recount.add(kept.tokens, kept.offsets)
         removed = index.featurizer.run([(B, None)])
-        features = np.unique(np.concatenate([kept.tokens, removed.tokens]).astype(np.int64)
-                             & (index.n_features - 1))
+        features = np.unique(
+            np.concatenate([kept.tokens, removed.tokens]).astype(np.int64) & (index.n_features - 1)
+        )
         df, n_docs = index.store.document_frequencies(features)
         assert n_docs == 2
         assert df.tolist() == recount.df[features].tolist()
@@ -152,9 +177,13 @@ def test_document_frequencies_follow_adds_and_removes(make_store):
 def test_prune_by_published_date_else_arrival(make_store):
     now = datetime(2024, 3, 1, tzinfo=timezone.utc)
     with LiveIndex(make_store()) as index:
-        index.add([Article("old", A, published=now - timedelta(days=40)),
-                   Article("recent", B, published=now - timedelta(days=2)),
-                   Article("undated", C)])
+        index.add(
+            [
+                Article("old", A, published=now - timedelta(days=40)),
+                Article("recent", B, published=now - timedelta(days=2)),
+                Article("undated", C),
+            ]
+        )
         assert index.prune(timedelta(days=30), now=now.timestamp()) == 1
         assert sorted(r["id"] for r in index.export()) == ["recent", "undated"]
         # Undated articles age from their arrival (now, for this test: far after 2024-03-01).
@@ -164,9 +193,20 @@ def test_prune_by_published_date_else_arrival(make_store):
 
 def test_export_gives_back_what_was_stored(make_store):
     with LiveIndex(make_store()) as index:
-        index.add([Article("a", A, title="Headline", url="https://x.example/a", source="wire",
-                           published=datetime(2024, 1, 2, tzinfo=timezone.utc), extra={"lang": "en"}),
-                   Article("b", near_copy(A))])
+        index.add(
+            [
+                Article(
+                    "a",
+                    A,
+                    title="Headline",
+                    url="https://x.example/a",
+                    source="wire",
+                    published=datetime(2024, 1, 2, tzinfo=timezone.utc),
+                    extra={"lang": "en"},
+                ),
+                Article("b", near_copy(A)),
+            ]
+        )
         rows = list(index.export())
     assert [r["id"] for r in rows] == ["a", "b"]
     assert rows[0]["text"] == A and rows[0]["title"] == "Headline" and rows[0]["lang"] == "en"
@@ -195,8 +235,10 @@ def test_text_with_nothing_left_is_new_and_never_matches(make_store):
 
 def test_query_on_an_index_never_written(make_store):
     with LiveIndex(make_store(), create=False) as index:
-        assert verdicts(index.check([Article("a", A), Article("b", A)])) == [("a", "new", None),
-                                                                             ("b", "exact", "a")]
+        assert verdicts(index.check([Article("a", A), Article("b", A)])) == [
+            ("a", "new", None),
+            ("b", "exact", "a"),
+        ]
     with LiveIndex(make_store(), create=False) as index:
         assert index.store.load_manifest() is None  # nothing was written
 
@@ -206,7 +248,9 @@ def test_a_big_family_of_copies_still_leads_to_its_original(make_store):
     config = DetectorConfig.from_options(max_bucket=2)
     with LiveIndex(make_store(), config) as index:
         index.add([Article("orig", A)])
-        copies = index.add([Article(f"copy{i}", A + f" Reporting by desk number {i}.") for i in range(6)])
+        copies = index.add(
+            [Article(f"copy{i}", A + f" Reporting by desk number {i}.") for i in range(6)]
+        )
         assert {(v.verdict, v.original) for v in copies} == {("near", "orig")}
         [v] = index.check([Article("late", A + " Edited by the night desk.")])
         assert (v.verdict, v.original, v.via) == ("near", "orig", None)

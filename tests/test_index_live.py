@@ -17,10 +17,10 @@ from newsdedup.errors import InputError
 from newsdedup.index import LiveIndex, RedisStore, SQLiteStore, Verdict
 from newsdedup.index.manifest import build_manifest, differences
 from newsdedup.index.stream import batches_in_time
-from newsdedup.learned import learn_from_sample
 from newsdedup.io import read_articles
 from newsdedup.models import Article, Scores
-from newsdedup.sign import Signer
+from newsdedup.sketch.sign import Signer
+from newsdedup.text.learn import learn_from_sample
 
 # The batch detector learns boilerplate lines and common words from the corpus; the live index
 # does not (yet), so the two are compared with learning off.
@@ -38,25 +38,33 @@ def test_same_pairs_relations_and_scores_as_the_batch_detector():
         assert verdict.verdict == duplicates[pair].relation.value
         assert verdict.scores == pytest.approx(duplicates[pair].scores)
     templates = [pair for pair, m in batch.items() if not m.relation.is_duplicate]
-    assert [(v.id, v.note) for v in live if v.note] == [(b, f"looks like {a}, but the figures differ: a template")
-                                                         for a, b in templates]
+    assert [(v.id, v.note) for v in live if v.note] == [
+        (b, f"looks like {a}, but the figures differ: a template") for a, b in templates
+    ]
 
 
 @pytest.mark.slow
 def test_same_duplicates_as_the_batch_detector_on_bbc(bbc_dir):
-    articles = [Article(str(p.relative_to(bbc_dir)), p.read_text(encoding="latin-1"))
-                for p in sorted(bbc_dir.glob("*/*.txt"))]
+    articles = [
+        Article(str(p.relative_to(bbc_dir)), p.read_text(encoding="latin-1"))
+        for p in sorted(bbc_dir.glob("*/*.txt"))
+    ]
     result = Detector(NO_LEARNING).run(articles)
     twin_of = {m.b: m.a for m in result.matches if m.relation.value == "exact"}  # identical texts
     same = lambda aid: twin_of.get(aid, aid)  # noqa: E731
-    confirmed = {frozenset((same(m.a), same(m.b))) for m in result.matches if m.relation.is_duplicate}
+    confirmed = {
+        frozenset((same(m.a), same(m.b))) for m in result.matches if m.relation.is_duplicate
+    }
     live = [v for v in LiveIndex(SQLiteStore(":memory:"), NO_LEARNING).add(articles) if v.original]
     # The originals may differ (the index keeps the first arrival, the batch the earliest or most
     # complete text, and a copy of a copy is reported via that copy where the batch splits it off),
     # but about as many articles are copies, and nearly every copy the index reports is a pair the
     # batch detector confirmed too (identical texts counted as one).
     assert result.duplicates > 100 and abs(len(live) - result.duplicates) <= 2
-    assert sum(frozenset((same(v.id), same(v.via or v.original))) in confirmed for v in live) >= len(live) - 2
+    assert (
+        sum(frozenset((same(v.id), same(v.via or v.original))) in confirmed for v in live)
+        >= len(live) - 2
+    )
 
 
 def test_redis_buckets_are_datasketch_minhashlsh_buckets(redis_server):
@@ -67,9 +75,16 @@ def test_redis_buckets_are_datasketch_minhashlsh_buckets(redis_server):
     index = LiveIndex(RedisStore(redis_server.url, prefix=prefix))
     index.add([Article("a", story(1)), Article("b", story(2))])
     shape, num_perm = index.shape, index.config.sign.num_perm
-    lsh = MinHashLSH(num_perm=num_perm, params=(shape["bands"], shape["rows"]), prepickle=False,
-                     storage_config={"type": "redis", "basename": f"{prefix}:lsh".encode(),
-                                     "redis": {"host": "127.0.0.1", "port": redis_server.port}})
+    lsh = MinHashLSH(
+        num_perm=num_perm,
+        params=(shape["bands"], shape["rows"]),
+        prepickle=False,
+        storage_config={
+            "type": "redis",
+            "basename": f"{prefix}:lsh".encode(),
+            "redis": {"host": "127.0.0.1", "port": redis_server.port},
+        },
+    )
     signer = Signer(index.config.sign, index.config.shingle.size)
     query = index.featurizer.run([(story(1), None)]).signatures[0]
     doc_of_a = index.store.known(["a"])["a"].doc
@@ -123,25 +138,55 @@ def test_an_abandoned_stream_stops_its_reader():
 
 
 def test_verdict_json_and_text_shapes():
-    v = Verdict("b", "partial", original="a", via="c", scores=Scores(0.5, 0.9, 0.8, 1.0), reason="r",
-                stored=True)
-    assert v.to_dict() == {"id": "b", "verdict": "partial", "original": "a", "via": "c", "jaccard": 0.5,
-                           "containment": 0.9, "cosine": 0.8, "numbers": 1.0, "reason": "r", "stored": True}
-    assert v.line() == ("partial  b  original=a  via=c  jaccard=0.50 containment=0.90 cosine=0.80 "
-                        "numbers=1.00  stored")
-    assert Verdict("x", "new").to_dict() == {"id": "x", "verdict": "new", "original": None, "stored": False}
+    v = Verdict(
+        "b",
+        "partial",
+        original="a",
+        via="c",
+        scores=Scores(0.5, 0.9, 0.8, 1.0),
+        reason="r",
+        stored=True,
+    )
+    assert v.to_dict() == {
+        "id": "b",
+        "verdict": "partial",
+        "original": "a",
+        "via": "c",
+        "jaccard": 0.5,
+        "containment": 0.9,
+        "cosine": 0.8,
+        "numbers": 1.0,
+        "reason": "r",
+        "stored": True,
+    }
+    assert v.line() == (
+        "partial  b  original=a  via=c  jaccard=0.50 containment=0.90 cosine=0.80 "
+        "numbers=1.00  stored"
+    )
+    assert Verdict("x", "new").to_dict() == {
+        "id": "x",
+        "verdict": "new",
+        "original": None,
+        "stored": False,
+    }
 
 
 def test_manifest_differences_name_each_setting():
     base = build_manifest(DetectorConfig())
     other = build_manifest(DetectorConfig.from_options(shingle_size=4, seed=3))
     text = "; ".join(differences(base, other))
-    assert "seed: the index has 1, asked for 3" in text and "size: the index has 5, asked for 4" in text
-    assert differences(base, build_manifest(DetectorConfig.from_options(workers=2, batch_size=64))) == []
+    assert (
+        "seed: the index has 1, asked for 3" in text
+        and "size: the index has 5, asked for 4" in text
+    )
+    assert (
+        differences(base, build_manifest(DetectorConfig.from_options(workers=2, batch_size=64)))
+        == []
+    )
 
 
 def test_signature_filter_keeps_copies_and_drops_strangers():
-    from newsdedup.index.judge import MIN_SHINGLE_ESTIMATE, MIN_WORD_ESTIMATE, keep_pair
+    from newsdedup.index.lookup import MIN_SHINGLE_ESTIMATE, MIN_WORD_ESTIMATE, keep_pair
 
     assert keep_pair(np.array([MIN_SHINGLE_ESTIMATE]), np.array([0.0]), np.array([False]))[0]
     assert keep_pair(np.array([0.0]), np.array([MIN_WORD_ESTIMATE]), np.array([False]))[0]
@@ -151,9 +196,15 @@ def test_signature_filter_keeps_copies_and_drops_strangers():
 
 def test_a_new_index_learns_from_its_first_write_like_a_scan(tmp_path):
     footer = "Follow our live coverage of the day on the Harbour Wire app"
-    articles = [Article(f"w{i}", f"Dispatch {i}: the harbour authority reported {i} ships and the usual news of the "
-                                 f"port on the day number {i * 3}, with figures from the pilots.\n{footer}",
-                        source="wire") for i in range(1200)]
+    articles = [
+        Article(
+            f"w{i}",
+            f"Dispatch {i}: the harbour authority reported {i} ships and the usual news of the "
+            f"port on the day number {i * 3}, with figures from the pilots.\n{footer}",
+            source="wire",
+        )
+        for i in range(1200)
+    ]
     index = LiveIndex(SQLiteStore(tmp_path / "news.db"))
     index.add(articles)
     index.close()
@@ -172,8 +223,10 @@ def test_the_first_batch_of_a_stream_grows_to_the_learning_sample():
 
 @pytest.mark.slow
 def test_learning_index_and_scan_agree_on_bbc(bbc_dir, tmp_path):
-    articles = [Article(str(p.relative_to(bbc_dir)), p.read_text(encoding="latin-1"))
-                for p in sorted(bbc_dir.glob("*/*.txt"))]
+    articles = [
+        Article(str(p.relative_to(bbc_dir)), p.read_text(encoding="latin-1"))
+        for p in sorted(bbc_dir.glob("*/*.txt"))
+    ]
     result = Detector().run(articles)
     confirmed = {frozenset((m.a, m.b)) for m in result.matches if m.relation.is_duplicate}
     with LiveIndex(SQLiteStore(tmp_path / "bbc.db")) as index:
@@ -185,8 +238,14 @@ def test_learning_index_and_scan_agree_on_bbc(bbc_dir, tmp_path):
 
 
 def test_a_stream_into_a_new_index_learns_from_what_arrives_first(tmp_path):
-    articles = [Article(f"s{i}", f"The harbour authority reported {i} ships today, the pilots said, and port "
-                                 f"traffic on day {i * 7} was normal for the season.") for i in range(1500)]
+    articles = [
+        Article(
+            f"s{i}",
+            f"The harbour authority reported {i} ships today, the pilots said, and port "
+            f"traffic on day {i * 7} was normal for the season.",
+        )
+        for i in range(1500)
+    ]
     with LiveIndex(SQLiteStore(tmp_path / "s.db")) as index:
         verdicts = [v for _, v in index.stream(iter(articles), batch_size=200, max_wait=5.0)]
         assert len(verdicts) == 1500 and all(v.stored for v in verdicts)

@@ -25,13 +25,15 @@ from pathlib import Path
 import numpy as np
 from index_fixtures import cli_command, cli_env, small_feed, story, write_jsonl
 
+from newsdedup.config import DetectorConfig
 from newsdedup.index import LiveIndex, RedisStore, SQLiteStore
 from newsdedup.index.idf import document_features
-from newsdedup.config import DetectorConfig
 from newsdedup.index.manifest import lsh_shape
 
 N_KILL = 10_000
-BANDS = sum(lsh_shape(DetectorConfig())[k] for k in ("bands", "word_bands"))  # LSH rows stored per article
+BANDS = sum(
+    lsh_shape(DetectorConfig())[k] for k in ("bands", "word_bands")
+)  # LSH rows stored per article
 
 
 class Verdicts:
@@ -67,8 +69,13 @@ class Verdicts:
 
 
 def start_add(*args: str, stdin=None) -> tuple[subprocess.Popen, Verdicts]:
-    proc = subprocess.Popen(cli_command("index", "add", *args, "--format", "jsonl", "--quiet"), env=cli_env(),
-                            stdin=stdin, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(
+        cli_command("index", "add", *args, "--format", "jsonl", "--quiet"),
+        env=cli_env(),
+        stdin=stdin,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
     return proc, Verdicts(proc)
 
 
@@ -87,7 +94,9 @@ def assert_sqlite_whole(db: Path) -> set[str]:
     bands = dict(con.execute("SELECT doc, count(*) FROM bands GROUP BY doc").fetchall())
     assert bands == {r[0]: BANDS for r in rows if r[2]}
     counters = dict(con.execute("SELECT name, n FROM counters").fetchall())
-    by_relation = dict(con.execute("SELECT 'relation:' || relation, count(*) FROM articles GROUP BY relation"))
+    by_relation = dict(
+        con.execute("SELECT 'relation:' || relation, count(*) FROM articles GROUP BY relation")
+    )
     assert counters.pop("articles") == len(rows)
     assert {k: v for k, v in counters.items() if v} == by_relation
     stored_df = dict(con.execute("SELECT feature, n FROM df WHERE n != 0").fetchall())
@@ -111,34 +120,64 @@ def test_kill_9_midway_then_rerun(tmp_path):
 
     stored = assert_sqlite_whole(db)
     assert {r["id"] for r in reported if r["stored"]} <= stored
-    assert stored == {f"n{i}" for i in range(len(stored))}  # whole batches, in order, and nothing else
+    assert stored == {
+        f"n{i}" for i in range(len(stored))
+    }  # whole batches, in order, and nothing else
 
     # The same batches as the killed run: which stored articles an LSH bucket gives back depends on
     # how many arrived before (buckets are capped), so only like-for-like runs must agree exactly.
-    rerun = subprocess.run(cli_command("index", "add", str(feed), "--db", str(db), "--format", "jsonl", "-q",
-                                       "--batch-size", "250"), env=cli_env(), capture_output=True, check=True)
+    rerun = subprocess.run(
+        cli_command(
+            "index",
+            "add",
+            str(feed),
+            "--db",
+            str(db),
+            "--format",
+            "jsonl",
+            "-q",
+            "--batch-size",
+            "250",
+        ),
+        env=cli_env(),
+        capture_output=True,
+        check=True,
+    )
     verdicts = [json.loads(line) for line in rerun.stdout.splitlines()]
     assert [v["verdict"] == "seen" for v in verdicts] == [r["id"] in stored for r in records]
     assert assert_sqlite_whole(db) == {r["id"] for r in records}
 
     clean = tmp_path / "clean.db"
-    subprocess.run(cli_command("index", "add", str(feed), "--db", str(clean), "-q", "--batch-size", "250"),
-                   env=cli_env(), capture_output=True, check=True)
+    subprocess.run(
+        cli_command("index", "add", str(feed), "--db", str(clean), "-q", "--batch-size", "250"),
+        env=cli_env(),
+        capture_output=True,
+        check=True,
+    )
     with LiveIndex(SQLiteStore(db)) as resumed, LiveIndex(SQLiteStore(clean)) as fresh:
+
         def relations(index):
-            return [(r["id"], r["index"]["relation"], r["index"]["original"]) for r in index.export()]
+            return [
+                (r["id"], r["index"]["relation"], r["index"]["original"]) for r in index.export()
+            ]
+
         assert relations(resumed) == relations(fresh)
 
 
 def test_two_writers_on_one_file(tmp_path):
     n = 1500
     originals = [{"id": f"a{i}", "text": story(50_000 + i, 40)} for i in range(n)]
-    copies = [{"id": f"b{i}", "text": r["text"] + " Reporting by the desk."} for i, r in enumerate(originals)]
+    copies = [
+        {"id": f"b{i}", "text": r["text"] + " Reporting by the desk."}
+        for i, r in enumerate(originals)
+    ]
     others = [{"id": f"c{i}", "text": story(90_000 + i, 40)} for i in range(n)]
     feed_a = write_jsonl(tmp_path / "a.jsonl", originals)
     feed_b = write_jsonl(tmp_path / "b.jsonl", [x for pair in zip(copies, others) for x in pair])
     db = tmp_path / "news.db"
-    writers = [start_add(str(f), "--db", str(db), "--batch-size", "100")[0] for f in (feed_a, feed_b)]
+    writers = [
+        start_add(str(f), "--db", str(db), "--batch-size", "100")[0] for f in (feed_a, feed_b)
+    ]
     outputs = [w.stderr.read() for w in writers]
     for writer, err in zip(writers, outputs):
         assert writer.wait(timeout=300) == 0, err.decode()
@@ -148,7 +187,10 @@ def test_two_writers_on_one_file(tmp_path):
         stored = {r["id"]: (r["index"]["relation"], r["index"]["original"]) for r in index.export()}
     for i in range(n):  # whichever writer came first holds the original, the other a copy of it
         a, b = stored[f"a{i}"], stored[f"b{i}"]
-        assert {a, b} in ({("new", None), ("near", f"a{i}")}, {("new", None), ("near", f"b{i}")}), (a, b)
+        assert {a, b} in ({("new", None), ("near", f"a{i}")}, {("new", None), ("near", f"b{i}")}), (
+            a,
+            b,
+        )
 
 
 def test_a_writer_waits_then_gives_up_with_a_clear_error(tmp_path):
@@ -162,7 +204,9 @@ def test_a_writer_waits_then_gives_up_with_a_clear_error(tmp_path):
     holder = sqlite3.connect(db, isolation_level=None)  # another writer, in the middle of its batch
     holder.execute("BEGIN IMMEDIATE")
     try:
-        blocked = CliRunner().invoke(app, ["index", "add", str(feed), "--db", str(db), "--wait", "1"])
+        blocked = CliRunner().invoke(
+            app, ["index", "add", str(feed), "--db", str(db), "--wait", "1"]
+        )
     finally:
         holder.execute("ROLLBACK")
         holder.close()
@@ -173,7 +217,9 @@ def test_a_writer_waits_then_gives_up_with_a_clear_error(tmp_path):
 
 
 def test_tail_f_input_is_answered_line_by_line(tmp_path):
-    proc, lines = start_add("-", "--db", str(tmp_path / "news.db"), "--max-wait", "0.1", stdin=subprocess.PIPE)
+    proc, lines = start_add(
+        "-", "--db", str(tmp_path / "news.db"), "--max-wait", "0.1", stdin=subprocess.PIPE
+    )
     try:
         text = story(7)
         for i, expected in enumerate(["new", "exact", "new"]):
@@ -181,14 +227,20 @@ def test_tail_f_input_is_answered_line_by_line(tmp_path):
             proc.stdin.write((json.dumps(record) + "\n").encode())
             proc.stdin.flush()
             verdict = lines.next()  # the stream stays open: this answer cannot wait for its end
-            assert (verdict["id"], verdict["verdict"], verdict["stored"]) == (f"t{i}", expected, True)
+            assert (verdict["id"], verdict["verdict"], verdict["stored"]) == (
+                f"t{i}",
+                expected,
+                True,
+            )
     finally:
         proc.stdin.close()
     assert proc.wait(timeout=60) == 0
 
 
 def test_redis_killed_mid_run(own_redis_server, tmp_path):
-    proc, lines = start_add("-", "--redis", own_redis_server.url, "--max-wait", "0.1", stdin=subprocess.PIPE)
+    proc, lines = start_add(
+        "-", "--redis", own_redis_server.url, "--max-wait", "0.1", stdin=subprocess.PIPE
+    )
     records = small_feed(60)
     for record in records[:30]:
         proc.stdin.write((json.dumps(record) + "\n").encode())
@@ -206,7 +258,9 @@ def test_redis_killed_mid_run(own_redis_server, tmp_path):
     assert proc.wait(timeout=120) == 3
     assert not [v for v in lines.rest() if v["stored"]]  # nothing after the kill is called stored
     lines = err.decode().strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("Error: redis://") and "not reachable" in lines[0]
+    assert (
+        len(lines) == 1 and lines[0].startswith("Error: redis://") and "not reachable" in lines[0]
+    )
 
 
 class CuttableProxy:
@@ -260,8 +314,15 @@ def test_redis_cut_off_mid_run_leaves_only_whole_articles(redis_server, tmp_path
     feed = write_jsonl(tmp_path / "feed.jsonl", records)
     proxy = CuttableProxy(redis_server.port)
     prefix = f"cut{uuid.uuid4().hex[:8]}"
-    proc, lines = start_add(str(feed), "--redis", f"redis://127.0.0.1:{proxy.port}/0", "--prefix", prefix,
-                            "--batch-size", "100")
+    proc, lines = start_add(
+        str(feed),
+        "--redis",
+        f"redis://127.0.0.1:{proxy.port}/0",
+        "--prefix",
+        prefix,
+        "--batch-size",
+        "100",
+    )
     reported = [lines.next() for _ in range(700)]
     proxy.cut()
     err = proc.stderr.read()
@@ -272,13 +333,19 @@ def test_redis_cut_off_mid_run_leaves_only_whole_articles(redis_server, tmp_path
     store = RedisStore(redis_server.url, prefix=prefix)
     with LiveIndex(store) as index:
         stored_ids = [r["id"] for r in index.export()]
-        assert set(stored_ids) == {f"n{i}" for i in range(len(stored_ids))}  # whole batches, in order
+        assert set(stored_ids) == {
+            f"n{i}" for i in range(len(stored_ids))
+        }  # whole batches, in order
         assert {r["id"] for r in reported if r["stored"]} <= set(stored_ids)
         known = store.known(stored_ids)
         docs = np.array(sorted(k.doc for k in known.values()), np.int64)
         summaries = store.summaries(docs)
         assert summaries.present.all() and index.stats()["articles"] == len(stored_ids)
-        found = store.candidates(summaries.signatures, summaries.word_signatures, summaries.exact_keys, 10**9)
-        assert all(doc in hits for doc, hits in zip(docs.tolist(), found))  # in its buckets, or an exact twin's
+        found = store.candidates(
+            summaries.signatures, summaries.word_signatures, summaries.exact_keys, 10**9
+        )
+        assert all(
+            doc in hits for doc, hits in zip(docs.tolist(), found)
+        )  # in its buckets, or an exact twin's
         df, _ = store.document_frequencies(recount_df(index, docs)[0])
         assert df.tolist() == recount_df(index, docs)[1].tolist()

@@ -21,7 +21,7 @@ IO_MODULES = [
     "newsdedup.io.plain",
     "newsdedup.io.reader",
     "newsdedup.io.records",
-    "newsdedup.io.report",
+    "newsdedup.io.counters",
     "newsdedup.io.source",
     "newsdedup.io.walk",
     "newsdedup.io.writers",
@@ -56,5 +56,7 @@ def test_docstring_examples_hold(module_name):
 def test_feedparser_is_imported_only_when_a_feed_is_read():
     env = dict(os.environ, PYTHONPATH=os.pathsep.join(sys.path))
     code = "import sys, newsdedup.io; print('feedparser' in sys.modules)"
-    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+    out = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+    )
     assert out.stdout.strip() == "False"

@@ -37,12 +37,23 @@ def test_missing_path_is_reported_before_anything_is_read(tmp_path):
 def test_unsupported_named_file(tmp_path):
     path = tmp_path / "doc.pdf"
     path.write_bytes(b"%PDF")
-    with pytest.raises(InputError, match=r"doc\.pdf: unsupported file type \(expected one of .atom, .csv"):
+    with pytest.raises(
+        InputError, match=r"doc\.pdf: unsupported file type \(expected one of .atom, .csv"
+    ):
         read_articles([path])
 
 
-@pytest.mark.parametrize(("name", "content"), [("a.txt", ""), ("b.jsonl", "\n  \n\t\n"), ("c.json", "  "),
-                                               ("d.csv", "\n\n"), ("e.html", " \n"), ("f.rss", "")])
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("a.txt", ""),
+        ("b.jsonl", "\n  \n\t\n"),
+        ("c.json", "  "),
+        ("d.csv", "\n\n"),
+        ("e.html", " \n"),
+        ("f.rss", ""),
+    ],
+)
 def test_empty_files_are_skipped_with_a_warning(tmp_path, name, content):
     (tmp_path / name).write_text(content, encoding="utf-8")
     (tmp_path / "z.txt").write_text("real", encoding="utf-8")
@@ -71,10 +82,20 @@ def test_binary_files_are_skipped(tmp_path, name):
 
 def test_invalid_utf8_is_replaced_with_one_warning_per_file(tmp_path):
     (tmp_path / "a.txt").write_bytes(b"caf\xe9 and cr\xe8me")
-    (tmp_path / "b.jsonl").write_bytes(b'{"text": "ok"}\n{"text": "bad \xff one"}\n{"text": "bad \xfe two"}\n')
+    (tmp_path / "b.jsonl").write_bytes(
+        b'{"text": "ok"}\n{"text": "bad \xff one"}\n{"text": "bad \xfe two"}\n'
+    )
     articles, report = read([tmp_path])
-    assert [a.text for a in articles] == ["caf\ufffd and cr\ufffdme", "ok", "bad \ufffd one", "bad \ufffd two"]
-    assert report.warnings == [f"{tmp_path / 'a.txt'}: {INVALID_UTF8}", f"{tmp_path / 'b.jsonl'}:2: {INVALID_UTF8}"]
+    assert [a.text for a in articles] == [
+        "caf\ufffd and cr\ufffdme",
+        "ok",
+        "bad \ufffd one",
+        "bad \ufffd two",
+    ]
+    assert report.warnings == [
+        f"{tmp_path / 'a.txt'}: {INVALID_UTF8}",
+        f"{tmp_path / 'b.jsonl'}:2: {INVALID_UTF8}",
+    ]
     assert report.skipped == 0
 
 
@@ -85,9 +106,16 @@ def test_invalid_utf8_in_csv(tmp_path):
     assert report.warnings == [f"{tmp_path / 'a.csv'}:3: {INVALID_UTF8}"]
 
 
-@pytest.mark.parametrize(("name", "payload"), [("a.txt", b"Body"), ("a.jsonl", b'{"id": "x", "text": "Body"}\n'),
-                                                ("a.csv", b"id,text\nx,Body\n"), ("a.json", b'{"id": "x", "text": "Body"}'),
-                                                ("a.html", b"<p>Body</p>")])
+@pytest.mark.parametrize(
+    ("name", "payload"),
+    [
+        ("a.txt", b"Body"),
+        ("a.jsonl", b'{"id": "x", "text": "Body"}\n'),
+        ("a.csv", b"id,text\nx,Body\n"),
+        ("a.json", b'{"id": "x", "text": "Body"}'),
+        ("a.html", b"<p>Body</p>"),
+    ],
+)
 def test_utf8_bom_is_accepted(tmp_path, name, payload):
     path = tmp_path / name
     path.write_bytes(b"\xef\xbb\xbf" + payload)
@@ -99,19 +127,28 @@ def test_utf8_bom_is_accepted(tmp_path, name, payload):
 
 
 def test_duplicate_id_across_files(tmp_path):
-    (tmp_path / "a.jsonl").write_text('{"id": "q", "text": "1"}\n{"id": "x", "text": "2"}\n{"id": "dup", "text": "3"}\n')
+    (tmp_path / "a.jsonl").write_text(
+        '{"id": "q", "text": "1"}\n{"id": "x", "text": "2"}\n{"id": "dup", "text": "3"}\n'
+    )
     (tmp_path / "b.jsonl").write_text('{"id": "y", "text": "4"}\n{"id": "dup", "text": "5"}\n')
     with pytest.raises(InputError) as caught:
         read([tmp_path])
-    assert str(caught.value) == f"{tmp_path / 'b.jsonl'}:2: duplicate id 'dup' (first seen at {tmp_path / 'a.jsonl'}:3)"
+    assert (
+        str(caught.value)
+        == f"{tmp_path / 'b.jsonl'}:2: duplicate id 'dup' (first seen at {tmp_path / 'a.jsonl'}:3)"
+    )
 
 
 def test_duplicate_id_skipped_with_skip_bad(tmp_path):
-    (tmp_path / "a.jsonl").write_text('{"id": "dup", "text": "first"}\n{"id": "dup", "text": "second"}\n')
+    (tmp_path / "a.jsonl").write_text(
+        '{"id": "dup", "text": "first"}\n{"id": "dup", "text": "second"}\n'
+    )
     articles, report = read([tmp_path], skip_bad=True)
     assert [a.text for a in articles] == ["first"]
     assert report.skipped == 1
-    assert report.warnings == [f"{tmp_path / 'a.jsonl'}:2: duplicate id 'dup' (first seen at {tmp_path / 'a.jsonl'}:1); skipped"]
+    assert report.warnings == [
+        f"{tmp_path / 'a.jsonl'}:2: duplicate id 'dup' (first seen at {tmp_path / 'a.jsonl'}:1); skipped"
+    ]
 
 
 def test_same_file_twice_is_a_duplicate(tmp_path):
@@ -123,7 +160,9 @@ def test_same_file_twice_is_a_duplicate(tmp_path):
 
 def test_record_over_the_size_limit_is_skipped(tmp_path):
     path = tmp_path / "a.jsonl"
-    path.write_text('{"id": "small", "text": "short"}\n{"id": "big", "text": "' + "x" * 2_500 + '"}\n')
+    path.write_text(
+        '{"id": "small", "text": "short"}\n{"id": "big", "text": "' + "x" * 2_500 + '"}\n'
+    )
     articles, report = read([path], max_article_bytes=1_000)
     assert [a.id for a in articles] == ["small"]
     assert report.skipped == 1
@@ -133,8 +172,10 @@ def test_record_over_the_size_limit_is_skipped(tmp_path):
 def test_size_limit_counts_utf8_bytes_not_characters(tmp_path):
     path = tmp_path / "a.jsonl"
     # 600 characters but 1,200 bytes; then 400 characters, 800 bytes.
-    path.write_text('{"id": "e", "text": "' + "é" * 600 + '"}\n{"id": "f", "text": "' + "é" * 400 + '"}\n',
-                    encoding="utf-8")
+    path.write_text(
+        '{"id": "e", "text": "' + "é" * 600 + '"}\n{"id": "f", "text": "' + "é" * 400 + '"}\n',
+        encoding="utf-8",
+    )
     articles, report = read([path], max_article_bytes=1_000)
     assert [a.id for a in articles] == ["f"]
     assert report.warnings == [f"{path}:1: article is 1.2 kB, over the 1.0 kB limit; skipped"]
@@ -229,7 +270,10 @@ def test_no_articles_message_lists_inputs(tmp_path):
         folder.mkdir()
     with pytest.raises(NoArticlesError) as caught:
         read(folders)
-    assert str(caught.value) == f"no articles found in {folders[0]}, {folders[1]}, {folders[2]} and 2 more"
+    assert (
+        str(caught.value)
+        == f"no articles found in {folders[0]}, {folders[1]}, {folders[2]} and 2 more"
+    )
 
 
 def test_no_articles_error_is_an_input_error(tmp_path):
@@ -253,7 +297,9 @@ def test_unreadable_file(tmp_path, monkeypatch):
     assert str(caught.value) == f"{path}: permission denied"
 
 
-@pytest.mark.skipif(os.name != "posix" or os.geteuid() == 0, reason="root can read files without permission bits")
+@pytest.mark.skipif(
+    os.name != "posix" or os.geteuid() == 0, reason="root can read files without permission bits"
+)
 def test_unreadable_file_for_real(tmp_path):
     path = tmp_path / "secret.txt"
     path.write_text("x", encoding="utf-8")
@@ -269,7 +315,9 @@ def test_messages_never_contain_article_text(tmp_path):
     secret = "TOPSECRETWORDS"
     (tmp_path / "a.jsonl").write_text(
         f'{{"id": "1", "text": "{secret}"}}\n{{"id": "1", "text": "{secret}"}}\n{{"text": "{secret}", "id": [1]}}\n'
-        f'{{"text": "{secret * 100}"}}\n{{"text": "{secret}",\n', encoding="utf-8")
+        f'{{"text": "{secret * 100}"}}\n{{"text": "{secret}",\n',
+        encoding="utf-8",
+    )
     _, report = read([tmp_path], skip_bad=True, max_article_bytes=100)
     assert len(report.warnings) == 4
     assert not any(secret in warning for warning in report.warnings)

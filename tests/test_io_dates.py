@@ -52,8 +52,20 @@ def test_offsets_are_kept_not_converted():
 
 @pytest.mark.parametrize(
     "value",
-    [None, "", "   ", "next Tuesday", "31-FEB-1987 10:00:00.00", "Mon, 99 Feb 2023 10:00:00 GMT",
-     "12", True, [], {"d": 1}, float("nan"), 1e20],
+    [
+        None,
+        "",
+        "   ",
+        "next Tuesday",
+        "31-FEB-1987 10:00:00.00",
+        "Mon, 99 Feb 2023 10:00:00 GMT",
+        "12",
+        True,
+        [],
+        {"d": 1},
+        float("nan"),
+        1e20,
+    ],
 )
 def test_unrecognised_values_give_none(value):
     assert parse_date(value) is None

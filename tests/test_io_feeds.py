@@ -35,8 +35,14 @@ def test_rss_entries():
 def test_atom_entries():
     path = FIXTURES / "wire.atom"
     first, second = read_articles([path])
-    assert (first.id, first.title, first.source) == ("urn:example:atom-desk:1", "Central bank holds rates", "Atom Desk")
-    assert first.text == "The bank kept its rate at 3 pct.\n\nMarkets were calm."  # content beats summary
+    assert (first.id, first.title, first.source) == (
+        "urn:example:atom-desk:1",
+        "Central bank holds rates",
+        "Atom Desk",
+    )
+    assert (
+        first.text == "The bank kept its rate at 3 pct.\n\nMarkets were calm."
+    )  # content beats summary
     assert first.url == "https://atom.example/rates"
     assert first.published == datetime(2023, 3, 1, 6, 15, tzinfo=UTC)  # published beats updated
     assert second.published == datetime(2023, 3, 2, 10, 0, tzinfo=UTC)  # updated as fallback
@@ -53,7 +59,9 @@ def test_feed_extensions(tmp_path, suffix):
 
 def test_feed_without_entries_is_an_error(tmp_path):
     path = tmp_path / "empty.rss"
-    path.write_text('<rss version="2.0"><channel><title>Nothing</title></channel></rss>', encoding="utf-8")
+    path.write_text(
+        '<rss version="2.0"><channel><title>Nothing</title></channel></rss>', encoding="utf-8"
+    )
     with pytest.raises(InputError) as caught:
         list(read_articles([path]))
     assert str(caught.value) == f"{path}: feed has no entries"
@@ -80,10 +88,13 @@ def test_bad_feed_is_skipped_with_skip_bad(tmp_path):
 
 def test_entry_without_text_is_a_bad_record(tmp_path):
     path = tmp_path / "f.rss"
-    path.write_text('<rss version="2.0"><channel><title>T</title>'
-                    '<item><guid>a</guid><title>Only a title</title></item>'
-                    '<item><guid>b</guid><description>Body</description></item>'
-                    '</channel></rss>', encoding="utf-8")
+    path.write_text(
+        '<rss version="2.0"><channel><title>T</title>'
+        "<item><guid>a</guid><title>Only a title</title></item>"
+        "<item><guid>b</guid><description>Body</description></item>"
+        "</channel></rss>",
+        encoding="utf-8",
+    )
     with pytest.raises(InputError, match=r"f\.rss#0: entry has no content or summary$"):
         list(read_articles([path]))
     report = ReadReport()

@@ -12,22 +12,49 @@ from newsdedup.io import FieldMap, article_from_record
 
 def test_mapped_fields_fill_the_article_and_the_rest_goes_to_extra():
     record = {
-        "id": "r1", "text": "Body", "title": "Head", "published": "2023-02-14T09:30:00Z",
-        "source": "Wire", "url": "https://x.example/1", "lang": "en", "tags": ["a"],
+        "id": "r1",
+        "text": "Body",
+        "title": "Head",
+        "published": "2023-02-14T09:30:00Z",
+        "source": "Wire",
+        "url": "https://x.example/1",
+        "lang": "en",
+        "tags": ["a"],
     }
     article = article_from_record(record, FieldMap(), "f.jsonl:4")
     assert (article.id, article.text, article.title, article.source, article.url) == (
-        "r1", "Body", "Head", "Wire", "https://x.example/1")
+        "r1",
+        "Body",
+        "Head",
+        "Wire",
+        "https://x.example/1",
+    )
     assert article.published == datetime(2023, 2, 14, 9, 30, tzinfo=timezone.utc)
     assert article.origin == "f.jsonl:4"
     assert article.extra == {"lang": "en", "tags": ["a"]}
 
 
 def test_custom_field_names():
-    fields = FieldMap(id="guid", text="body", title="headline", date="when", source="outlet", url="link")
-    record = {"guid": 9, "body": "B", "headline": "H", "when": "2020-01-02", "outlet": "O", "link": "L", "text": "t"}
+    fields = FieldMap(
+        id="guid", text="body", title="headline", date="when", source="outlet", url="link"
+    )
+    record = {
+        "guid": 9,
+        "body": "B",
+        "headline": "H",
+        "when": "2020-01-02",
+        "outlet": "O",
+        "link": "L",
+        "text": "t",
+    }
     article = article_from_record(record, fields, "x")
-    assert (article.id, article.text, article.title, article.source, article.url) == ("9", "B", "H", "O", "L")
+    assert (article.id, article.text, article.title, article.source, article.url) == (
+        "9",
+        "B",
+        "H",
+        "O",
+        "L",
+    )
     assert article.published == datetime(2020, 1, 2, tzinfo=timezone.utc)
     assert article.extra == {"text": "t"}  # "text" is not the text field here
 

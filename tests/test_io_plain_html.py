@@ -78,8 +78,18 @@ def test_html_page_title_date_url_and_main_text(tmp_path):
     )
 
 
-@pytest.mark.parametrize("dropped", ["SCRIPT TEXT", "Home", "Most read", "Subscribe", "Copyright", "Enable JavaScript",
-                                     "color: red"])
+@pytest.mark.parametrize(
+    "dropped",
+    [
+        "SCRIPT TEXT",
+        "Home",
+        "Most read",
+        "Subscribe",
+        "Copyright",
+        "Enable JavaScript",
+        "color: red",
+    ],
+)
 def test_html_page_furniture_is_dropped(tmp_path, dropped):
     path = tmp_path / "page.htm"
     path.write_text(PAGE, encoding="utf-8")
@@ -88,15 +98,19 @@ def test_html_page_furniture_is_dropped(tmp_path, dropped):
 
 
 def test_html_title_falls_back_to_title_tag_then_h1(tmp_path):
-    (tmp_path / "a.html").write_text("<title> Tag  title </title><h1>H</h1><p>x</p>", encoding="utf-8")
+    (tmp_path / "a.html").write_text(
+        "<title> Tag  title </title><h1>H</h1><p>x</p>", encoding="utf-8"
+    )
     (tmp_path / "b.html").write_text("<h1>Only <i>h1</i></h1><p>y</p>", encoding="utf-8")
     titles = [a.title for a in read_articles([tmp_path])]
     assert titles == ["Tag title", "Only h1"]
 
 
 def test_html_date_from_time_element_and_main_preferred(tmp_path):
-    markup = ("<body><div>Sidebar junk</div><main><time datetime='2022-12-31T23:00:00Z'>Dec 31</time>"
-              "<p>Main text</p></main></body>")
+    markup = (
+        "<body><div>Sidebar junk</div><main><time datetime='2022-12-31T23:00:00Z'>Dec 31</time>"
+        "<p>Main text</p></main></body>"
+    )
     (tmp_path / "a.html").write_text(markup, encoding="utf-8")
     [article] = read_articles([tmp_path / "a.html"])
     assert article.published == datetime(2022, 12, 31, 23, 0, tzinfo=timezone.utc)
@@ -106,8 +120,10 @@ def test_html_date_from_time_element_and_main_preferred(tmp_path):
 def test_longest_article_element_is_the_story():
     from newsdedup.io.html import extract_page
 
-    markup = ("<article><p>Related: short teaser</p></article>"
-              "<article><p>The real story is much longer than the teaser.</p></article>")
+    markup = (
+        "<article><p>Related: short teaser</p></article>"
+        "<article><p>The real story is much longer than the teaser.</p></article>"
+    )
     assert extract_page(markup).text == "The real story is much longer than the teaser."
 
 
@@ -117,7 +133,9 @@ def test_html_without_text_is_skipped_with_a_warning(tmp_path):
     report = ReadReport()
     assert [a.text for a in read_articles([tmp_path], report=report)] == ["fine"]
     assert report.skipped == 1
-    assert report.warnings == [f"{tmp_path / 'empty.html'}: no text found in the HTML page, skipped"]
+    assert report.warnings == [
+        f"{tmp_path / 'empty.html'}: no text found in the HTML page, skipped"
+    ]
 
 
 @pytest.mark.parametrize(

@@ -23,14 +23,22 @@ def jsonl(*records):
 
 # --- JSON -------------------------------------------------------------------
 
+
 def test_json_single_object_without_id_gets_the_path(tmp_path):
     path = write(tmp_path / "one.json", '{"text": "Body", "title": "T", "lang": "fr"}')
     [article] = read_articles([path])
-    assert (article.id, article.text, article.title, article.extra) == (str(path), "Body", "T", {"lang": "fr"})
+    assert (article.id, article.text, article.title, article.extra) == (
+        str(path),
+        "Body",
+        "T",
+        {"lang": "fr"},
+    )
 
 
 def test_json_array_items_get_path_hash_index(tmp_path):
-    path = write(tmp_path / "many.json", json.dumps([{"id": "a", "text": "A"}, {"text": "B"}, {"text": "C"}]))
+    path = write(
+        tmp_path / "many.json", json.dumps([{"id": "a", "text": "A"}, {"text": "B"}, {"text": "C"}])
+    )
     articles = list(read_articles([path]))
     assert [a.id for a in articles] == ["a", f"{path}#1", f"{path}#2"]
     assert [a.origin for a in articles] == [f"{path}#0", f"{path}#1", f"{path}#2"]
@@ -57,8 +65,11 @@ def test_json_scalar_document_is_rejected(tmp_path):
 
 # --- JSON Lines ---------------------------------------------------------------
 
+
 def test_jsonl_reads_each_line_and_ignores_blank_lines(tmp_path):
-    path = write(tmp_path / "a.jsonl", '{"id": "x", "text": "X"}\n\n   \n{"text": "Y", "published": 0}\n')
+    path = write(
+        tmp_path / "a.jsonl", '{"id": "x", "text": "X"}\n\n   \n{"text": "Y", "published": 0}\n'
+    )
     articles = list(read_articles([path]))
     assert [a.id for a in articles] == ["x", f"{path}:4"]
     assert [a.origin for a in articles] == [f"{path}:1", f"{path}:4"]
@@ -71,7 +82,9 @@ def test_ndjson_extension_is_jsonl(tmp_path):
 
 
 def test_jsonl_bad_line_3_is_named(tmp_path):
-    path = write(tmp_path / "feed.jsonl", '{"text": "a"}\n{"text": "b"}\n{"text": "c"\n{"text": "d"}\n')
+    path = write(
+        tmp_path / "feed.jsonl", '{"text": "a"}\n{"text": "b"}\n{"text": "c"\n{"text": "d"}\n'
+    )
     with pytest.raises(InputError) as caught:
         list(read_articles([path]))
     error = caught.value
@@ -89,12 +102,14 @@ def test_jsonl_error_stops_the_stream_after_the_good_lines(tmp_path):
 
 
 def test_jsonl_skip_bad_counts_and_warns(tmp_path):
-    text = ('{"text": "a"}\n'          # 1 good
-            '{"text": "b"\n'           # 2 invalid JSON
-            '[1, 2]\n'                 # 3 not an object
-            '{"title": "t"}\n'         # 4 no text
-            '{"text": ""}\n'           # 5 empty text
-            '{"text": "f"}\n')         # 6 good
+    text = (
+        '{"text": "a"}\n'  # 1 good
+        '{"text": "b"\n'  # 2 invalid JSON
+        "[1, 2]\n"  # 3 not an object
+        '{"title": "t"}\n'  # 4 no text
+        '{"text": ""}\n'  # 5 empty text
+        '{"text": "f"}\n'
+    )  # 6 good
     path = write(tmp_path / "mixed.jsonl", text)
     report = ReadReport()
     articles = list(read_articles([path], skip_bad=True, report=report))
@@ -110,7 +125,10 @@ def test_jsonl_skip_bad_counts_and_warns(tmp_path):
 
 
 def test_custom_fields_apply_to_jsonl(tmp_path):
-    path = write(tmp_path / "a.jsonl", jsonl({"guid": "g", "body": "B", "headline": "H", "pubDate": "2020-01-02"}))
+    path = write(
+        tmp_path / "a.jsonl",
+        jsonl({"guid": "g", "body": "B", "headline": "H", "pubDate": "2020-01-02"}),
+    )
     [article] = read_articles([path], fields=FieldMap(id="guid", text="body", title="headline"))
     assert (article.id, article.text, article.title) == ("g", "B", "H")
     assert article.published == datetime(2020, 1, 2, tzinfo=timezone.utc)
@@ -118,11 +136,14 @@ def test_custom_fields_apply_to_jsonl(tmp_path):
 
 # --- CSV ----------------------------------------------------------------------
 
+
 def test_csv_with_quoted_newline(tmp_path):
-    path = write(tmp_path / "a.csv",
-                 'id,title,text,section\n'
-                 'c1,First,"Para one.\n\nPara two, with a comma.",world\n'
-                 'c2,Second,"Say ""hi""",sport\n')
+    path = write(
+        tmp_path / "a.csv",
+        "id,title,text,section\n"
+        'c1,First,"Para one.\n\nPara two, with a comma.",world\n'
+        'c2,Second,"Say ""hi""",sport\n',
+    )
     articles = list(read_articles([path]))
     assert [a.id for a in articles] == ["c1", "c2"]
     assert articles[0].text == "Para one.\n\nPara two, with a comma."
@@ -179,6 +200,7 @@ def test_csv_empty_text_cell_is_a_bad_record(tmp_path):
 
 # --- stdin --------------------------------------------------------------------
 
+
 class TrickleStream(io.TextIOBase):
     """A text stream fed by a generator; records how far the producer got."""
 
@@ -230,7 +252,10 @@ def test_stdin_mixed_with_files(tmp_path):
     path = write(tmp_path / "a.txt", "file text")
     stream = io.StringIO('{"id": "s", "text": "stdin text"}\n')
     report = ReadReport()
-    assert [a.id for a in read_articles([path, "-"], stdin=stream, report=report)] == [str(path), "s"]
+    assert [a.id for a in read_articles([path, "-"], stdin=stream, report=report)] == [
+        str(path),
+        "s",
+    ]
     assert report.files == 2
 
 
@@ -270,13 +295,22 @@ def test_real_stdin_pipe_streams_line_by_line():
     import sys
     import threading
 
-    code = ("import sys\nfrom newsdedup.io import read_articles\n"
-            "for a in read_articles(['-']):\n    print(a.id, flush=True)\n")
+    code = (
+        "import sys\nfrom newsdedup.io import read_articles\n"
+        "for a in read_articles(['-']):\n    print(a.id, flush=True)\n"
+    )
     env = dict(os.environ, PYTHONPATH=os.pathsep.join(sys.path))
-    child = subprocess.Popen([sys.executable, "-c", code], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                             env=env, text=True)
+    child = subprocess.Popen(
+        [sys.executable, "-c", code],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        env=env,
+        text=True,
+    )
     output: queue.Queue[str] = queue.Queue()
-    threading.Thread(target=lambda: [output.put(line) for line in child.stdout], daemon=True).start()
+    threading.Thread(
+        target=lambda: [output.put(line) for line in child.stdout], daemon=True
+    ).start()
     try:
         child.stdin.write('{"id": "first", "text": "T"}\n')
         child.stdin.flush()

@@ -54,7 +54,9 @@ def test_notes_name_their_pairs(articles):
 
 def test_grain_template_pair_differs_only_in_figures(articles):
     a, b = words(articles["12081"].text), words(articles["14360"].text)
-    assert articles["12081"].title == articles["14360"].title == "GRAIN SHIPS WAITING AT NEW ORLEANS"
+    assert (
+        articles["12081"].title == articles["14360"].title == "GRAIN SHIPS WAITING AT NEW ORLEANS"
+    )
     assert len(a) == len(b)
     changed = [(x, y) for x, y in zip(a, b) if x != y]
     assert changed[:2] == [("Ten", "Nine"), ("18", "16")]
@@ -77,7 +79,9 @@ def test_corrected_pair_fixes_one_word_and_adds_a_note(articles):
 
 @pytest.mark.skipif(not CORPUS.is_dir(), reason=f"Reuters-21578 corpus not found at {CORPUS}")
 def test_fixture_matches_the_corpus():
-    spec = importlib.util.spec_from_file_location("make_reuters_fixture", FIXTURES / "make_reuters_fixture.py")
+    spec = importlib.util.spec_from_file_location(
+        "make_reuters_fixture", FIXTURES / "make_reuters_fixture.py"
+    )
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     assert module.render(module.build_records(CORPUS)) == FIXTURE.read_text(encoding="utf-8")

@@ -91,10 +91,20 @@ def test_mixed_folder_reads_every_format(tmp_path):
     (tree / "c.csv").write_text("id,text\nc,C\n", encoding="utf-8")
     (tree / "d.html").write_text("<p>D</p>", encoding="utf-8")
     (tree / "e.json").write_text('[{"id": "e", "text": "E"}]', encoding="utf-8")
-    (tree / "f.rss").write_text('<rss version="2.0"><channel><title>F</title><item><guid>f</guid>'
-                                '<description>F</description></item></channel></rss>', encoding="utf-8")
+    (tree / "f.rss").write_text(
+        '<rss version="2.0"><channel><title>F</title><item><guid>f</guid>'
+        "<description>F</description></item></channel></rss>",
+        encoding="utf-8",
+    )
     articles = list(read_articles([tree]))
-    assert [a.id for a in articles] == [str(tree / "a.txt"), "b", "c", str(tree / "d.html"), "e", "f"]
+    assert [a.id for a in articles] == [
+        str(tree / "a.txt"),
+        "b",
+        "c",
+        str(tree / "d.html"),
+        "e",
+        "f",
+    ]
     assert [a.text for a in articles] == ["A", "B", "C", "D", "E", "F"]
 
 

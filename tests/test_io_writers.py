@@ -27,9 +27,15 @@ def test_write_jsonl_returns_the_count_and_writes_utf8(tmp_path):
     when = datetime(2023, 2, 14, 9, 30, tzinfo=timezone.utc)
     count = write_jsonl_atomic(target, ({"id": str(i), "text": "Été €"} for i in range(2)))
     assert count == 2
-    assert target.read_bytes().decode("utf-8") == '{"id": "0", "text": "Été €"}\n{"id": "1", "text": "Été €"}\n'
+    assert (
+        target.read_bytes().decode("utf-8")
+        == '{"id": "0", "text": "Été €"}\n{"id": "1", "text": "Été €"}\n'
+    )
     write_jsonl_atomic(target, [{"id": "d", "published": when}])
-    assert json.loads(target.read_text(encoding="utf-8")) == {"id": "d", "published": "2023-02-14T09:30:00+00:00"}
+    assert json.loads(target.read_text(encoding="utf-8")) == {
+        "id": "d",
+        "published": "2023-02-14T09:30:00+00:00",
+    }
 
 
 def test_old_file_is_untouched_when_the_records_fail_midway(tmp_path):
@@ -57,10 +63,9 @@ def test_no_file_appears_when_writing_fails(tmp_path):
 def test_interrupt_also_cleans_up(tmp_path):
     target = tmp_path / "out.txt"
     target.write_text("old", encoding="utf-8")
-    with pytest.raises(KeyboardInterrupt):
-        with atomic_writer(target) as out:
-            out.write("half")
-            raise KeyboardInterrupt
+    with pytest.raises(KeyboardInterrupt), atomic_writer(target) as out:
+        out.write("half")
+        raise KeyboardInterrupt
     assert target.read_text(encoding="utf-8") == "old"
     assert leftovers(tmp_path, "out.txt") == []
 
@@ -72,7 +77,9 @@ def test_nothing_is_visible_at_the_target_until_the_block_ends(tmp_path):
         out.write("new")
         out.flush()
         assert target.read_text(encoding="utf-8") == "old"
-        [temp] = leftovers(tmp_path, "out.txt")  # the temporary file sits next to the target, hidden
+        [temp] = leftovers(
+            tmp_path, "out.txt"
+        )  # the temporary file sits next to the target, hidden
         assert temp.startswith(".out.txt.") and temp.endswith(".tmp")
     assert target.read_text(encoding="utf-8") == "new"
 
@@ -85,9 +92,8 @@ def test_binary_mode(tmp_path):
 
 
 def test_unknown_mode_is_refused(tmp_path):
-    with pytest.raises(ValueError):
-        with atomic_writer(tmp_path / "x", "a"):
-            pass
+    with pytest.raises(ValueError), atomic_writer(tmp_path / "x", "a"):
+        pass
 
 
 def test_missing_directory_is_an_output_error(tmp_path):
@@ -149,9 +155,9 @@ records_strategy = st.lists(
     ),
     max_size=8,
 ).flatmap(
-    lambda rows: st.lists(st.text(min_size=1), min_size=len(rows), max_size=len(rows), unique=True).map(
-        lambda ids: [{"id": i, **row} for i, row in zip(ids, rows)]
-    )
+    lambda rows: st.lists(
+        st.text(min_size=1), min_size=len(rows), max_size=len(rows), unique=True
+    ).map(lambda ids: [{"id": i, **row} for i, row in zip(ids, rows)])
 )
 
 

@@ -22,8 +22,9 @@ def csr(rows: list[list[int]]) -> tuple[np.ndarray, np.ndarray]:
 @given(rows_strategy)
 def test_sorted_unique_rows_is_numpy_unique_per_row(rows):
     values, offsets = K.sorted_unique_rows(*csr(rows))
-    assert [values[offsets[i]:offsets[i + 1]].tolist() for i in range(len(rows))] == \
-        [np.unique(np.array(r, np.uint32)).tolist() for r in rows]
+    assert [values[offsets[i] : offsets[i + 1]].tolist() for i in range(len(rows))] == [
+        np.unique(np.array(r, np.uint32)).tolist() for r in rows
+    ]
 
 
 @settings(max_examples=200, deadline=None)
@@ -32,5 +33,5 @@ def test_term_counts_is_a_per_row_bincount(rows, n_features):
     indptr, indices, counts = K.term_counts(*csr(rows), n_features)
     for i, row in enumerate(rows):
         features, expected = np.unique(np.array(row, np.uint64) % n_features, return_counts=True)
-        assert indices[indptr[i]:indptr[i + 1]].tolist() == features.tolist()
-        assert counts[indptr[i]:indptr[i + 1]].tolist() == expected.tolist()
+        assert indices[indptr[i] : indptr[i + 1]].tolist() == features.tolist()
+        assert counts[indptr[i] : indptr[i + 1]].tolist() == expected.tolist()

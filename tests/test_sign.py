@@ -9,12 +9,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from newsdedup.config import SignConfig
-from newsdedup.shingle import shingle_batch, shingle_hash, shingle_texts
-from newsdedup.sign import EMPTY_HASH, Signer, datasketch_hashfunc
-from newsdedup.tokenize import tokenize, words
+from newsdedup.sketch.shingle import shingle_batch, shingle_hash, shingle_texts
+from newsdedup.sketch.sign import EMPTY_HASH, Signer, datasketch_hashfunc
+from newsdedup.text.tokenize import tokenize, words
 
-TEXT = ("the defence ministers of the alliance meet in brussels on tuesday and wednesday "
-        "to coordinate the supply of weapons and discuss the threat posed by spy balloons")
+TEXT = (
+    "the defence ministers of the alliance meet in brussels on tuesday and wednesday "
+    "to coordinate the supply of weapons and discuss the threat posed by spy balloons"
+)
 
 
 @pytest.mark.parametrize(("num_perm", "seed", "k"), [(128, 1, 5), (64, 7, 3), (256, 42, 1)])
@@ -23,7 +25,7 @@ def test_identical_to_datasketch_fed_the_same_shingle_hashes(num_perm, seed, k):
     ours = Signer(SignConfig(num_perm=num_perm, seed=seed), k).sign(batch)[0]
     hashes, offsets = shingle_batch(batch, k)
     theirs = MinHash(num_perm=num_perm, seed=seed, scheme="affine32", hashfunc=int)
-    theirs.update_batch(hashes[offsets[0]:offsets[1]].tolist())
+    theirs.update_batch(hashes[offsets[0] : offsets[1]].tolist())
     assert theirs.hashvalues.dtype == np.uint32
     assert np.array_equal(theirs.hashvalues, ours)
 
@@ -45,12 +47,16 @@ def test_pure_python_shingle_hash_matches_the_kernel():
 
 def test_a_different_seed_gives_a_different_signature():
     batch = tokenize([TEXT])
-    assert not np.array_equal(Signer(SignConfig(seed=1), 5).sign(batch), Signer(SignConfig(seed=2), 5).sign(batch))
+    assert not np.array_equal(
+        Signer(SignConfig(seed=1), 5).sign(batch), Signer(SignConfig(seed=2), 5).sign(batch)
+    )
 
 
 def test_wrapped_signature_works_with_datasketch_lsh():
     signer = Signer(SignConfig(), 5)
-    sigs = signer.sign(tokenize([TEXT, TEXT + " on monday", "completely different words about football results"]))
+    sigs = signer.sign(
+        tokenize([TEXT, TEXT + " on monday", "completely different words about football results"])
+    )
     lsh = MinHashLSH(threshold=0.5, num_perm=128)
     for key, sig in zip("abc", sigs):
         lsh.insert(key, signer.to_datasketch(sig))
@@ -69,8 +75,12 @@ def test_short_and_empty_documents():
 
 
 @settings(max_examples=40, deadline=None)
-@given(st.lists(st.sampled_from(["nato", "kyiv", "meets", "ministers", "on", "tuesday", "42"]), max_size=30),
-       st.integers(1, 6))
+@given(
+    st.lists(
+        st.sampled_from(["nato", "kyiv", "meets", "ministers", "on", "tuesday", "42"]), max_size=30
+    ),
+    st.integers(1, 6),
+)
 def test_estimate_tracks_exact_jaccard(tokens, k):
     a = " ".join(tokens)
     b = " ".join(tokens[: len(tokens) // 2] + ["extra", "words", "here"])

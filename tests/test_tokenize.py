@@ -8,13 +8,31 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from newsdedup.tokenize import ELIDED_WORDS, canonical, fold_char, token_hash, tokenize, words
+from newsdedup.text.tokenize import ELIDED_WORDS, canonical, fold_char, token_hash, tokenize, words
 
 APOSTROPHES = "'\u2019\u2018\u02bc\u02bb`\u00b4\u2032\u201b"
-NO_SPACE = ((0x0E00, 0x0E7F), (0x0E80, 0x0EFF), (0x1000, 0x109F), (0x1780, 0x17FF), (0x3040, 0x30FF),
-            (0x3100, 0x312F), (0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF), (0x20000, 0x2FFFF))
-FOLDED = ((0x0300, 0x036F), (0x1AB0, 0x1AFF), (0x1DC0, 0x1DFF), (0x20D0, 0x20FF), (0xFE20, 0xFE2F),
-          (0x064B, 0x0652), (0x0670, 0x0670), (0x0640, 0x0640))
+NO_SPACE = (
+    (0x0E00, 0x0E7F),
+    (0x0E80, 0x0EFF),
+    (0x1000, 0x109F),
+    (0x1780, 0x17FF),
+    (0x3040, 0x30FF),
+    (0x3100, 0x312F),
+    (0x3400, 0x4DBF),
+    (0x4E00, 0x9FFF),
+    (0xF900, 0xFAFF),
+    (0x20000, 0x2FFFF),
+)
+FOLDED = (
+    (0x0300, 0x036F),
+    (0x1AB0, 0x1AFF),
+    (0x1DC0, 0x1DFF),
+    (0x20D0, 0x20FF),
+    (0xFE20, 0xFE2F),
+    (0x064B, 0x0652),
+    (0x0670, 0x0670),
+    (0x0640, 0x0640),
+)
 INVISIBLE = {0x00AD, 0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF}
 
 
@@ -49,7 +67,13 @@ def reference_words(text: str) -> list[str]:
         if kind == "skip":
             i += 1
             continue
-        if kind == "join" and prev == "digit" and current and i + 1 < len(chars) and kinds[i + 1] == "digit":
+        if (
+            kind == "join"
+            and prev == "digit"
+            and current
+            and i + 1 < len(chars)
+            and kinds[i + 1] == "digit"
+        ):
             current.append(chars[i])
             prev = "word"
             i += 1
@@ -61,8 +85,12 @@ def reference_words(text: str) -> list[str]:
             continue
         if current:
             token = "".join(current)
-            elided = (kind == "apos" and i + 1 < len(chars) and kinds[i + 1] in ("word", "digit")
-                      and token in ELIDED_WORDS)
+            elided = (
+                kind == "apos"
+                and i + 1 < len(chars)
+                and kinds[i + 1] in ("word", "digit")
+                and token in ELIDED_WORDS
+            )
             if not elided:
                 out.append(token)
             current = []
@@ -91,7 +119,17 @@ def test_folding_lowercases_and_strips_diacritics():
 
 def test_french_elision_accents_and_numbers():
     assert folded_words("L'Otan jusqu'à lundi, 1,750 obus à 5.93 dollars; aujourd'hui") == [
-        "otan", "a", "lundi", "1,750", "obus", "a", "5.93", "dollars", "aujourd", "hui"]
+        "otan",
+        "a",
+        "lundi",
+        "1,750",
+        "obus",
+        "a",
+        "5.93",
+        "dollars",
+        "aujourd",
+        "hui",
+    ]
     assert words("L’Otan") == ["Otan"]  # shown as written, compared folded
     # The curly apostrophe of the seeds elides the same way as the straight one.
     assert tokenize(["de l\u2019otan"]).hashes.tolist() == tokenize(["de l'otan"]).hashes.tolist()
@@ -149,7 +187,12 @@ def test_number_flags_mark_tokens_with_digits():
 def test_folding_twice_changes_nothing():
     # The kernel folds each character once; the reference folds again when hashing.
     for fold_accents in (True, False):
-        changed = [hex(cp) for cp in range(0x30000) if not 0xD800 <= cp <= 0xDFFF
-                   and fold_char(fold_char(chr(cp), fold_accents), fold_accents) != fold_char(chr(cp), fold_accents)]
+        changed = [
+            hex(cp)
+            for cp in range(0x30000)
+            if not 0xD800 <= cp <= 0xDFFF
+            and fold_char(fold_char(chr(cp), fold_accents), fold_accents)
+            != fold_char(chr(cp), fold_accents)
+        ]
         assert changed == []
     assert canonical("𝑨𝒃𝒄") == "abc"  # mathematical letters decompose to capitals, then fold

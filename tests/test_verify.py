@@ -53,11 +53,17 @@ def test_a_corrected_figure_in_a_long_dispatch_stays_a_duplicate(seed_articles):
 
 
 def test_a_dispatch_re_sent_the_next_day_with_a_new_dateline_stays_a_duplicate():
-    text = ("HAVANA, March {} - Spain has granted Cuba a 25 mln dlr credit line for the purchase of Spanish "
-            "goods and services in the iron and steel industry, the repair of fishing boats and development "
-            "of industrial projects, Prensa Latina said. The credit line was agreed by a joint commission.")
-    day1 = Article("a", text.format(22), published=datetime(1987, 3, 22, 0, 53, tzinfo=timezone.utc))
-    day2 = Article("b", text.format(23), published=datetime(1987, 3, 23, 9, 54, tzinfo=timezone.utc))
+    text = (
+        "HAVANA, March {} - Spain has granted Cuba a 25 mln dlr credit line for the purchase of Spanish "
+        "goods and services in the iron and steel industry, the repair of fishing boats and development "
+        "of industrial projects, Prensa Latina said. The credit line was agreed by a joint commission."
+    )
+    day1 = Article(
+        "a", text.format(22), published=datetime(1987, 3, 22, 0, 53, tzinfo=timezone.utc)
+    )
+    day2 = Article(
+        "b", text.format(23), published=datetime(1987, 3, 23, 9, 54, tzinfo=timezone.utc)
+    )
     result = compare(day1, day2)
     assert result.is_duplicate and result.scores.numbers == 1.0
     # The same two days, but a figure of the news changed as well: a new report.
@@ -89,9 +95,21 @@ def test_dispatch_quoted_inside_a_longer_article_is_partial(seed_articles):
     assert result.shared_a > 0.95
 
 
-SYNONYMS = {"said": "stated", "meeting": "gathering", "ministers": "officials", "support": "backing",
-            "alliance": "bloc", "defence": "defense", "weapons": "arms", "also": "further",
-            "would": "will", "the": "this", "on": "upon", "to": "towards", "of": "from"}
+SYNONYMS = {
+    "said": "stated",
+    "meeting": "gathering",
+    "ministers": "officials",
+    "support": "backing",
+    "alliance": "bloc",
+    "defence": "defense",
+    "weapons": "arms",
+    "also": "further",
+    "would": "will",
+    "the": "this",
+    "on": "upon",
+    "to": "towards",
+    "of": "from",
+}
 
 
 def reword(text: str) -> str:

@@ -28,8 +28,17 @@ from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
 __all__ = [
-    "Doc", "PeerParams", "PeerResult", "PeerSkipped", "Stopwatch", "band_pairs", "clusters_from_pairs",
-    "lsh_params", "lsh_params_exact", "shingle", "words",
+    "Doc",
+    "PeerParams",
+    "PeerResult",
+    "PeerSkipped",
+    "Stopwatch",
+    "band_pairs",
+    "clusters_from_pairs",
+    "lsh_params",
+    "lsh_params_exact",
+    "shingle",
+    "words",
 ]
 
 _WORD = re.compile(r"\w+")
@@ -125,7 +134,7 @@ class Stopwatch:
             self.seconds[stage] = self.seconds.get(stage, 0.0) + time.perf_counter() - started
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def lsh_params(threshold: float, num_perm: int) -> tuple[int, int]:
     """(bands, rows) minimising false positives + false negatives at ``threshold``.
 
@@ -138,15 +147,17 @@ def lsh_params(threshold: float, num_perm: int) -> tuple[int, int]:
     return _optimal_param(threshold, num_perm, 0.5, 0.5)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def lsh_params_exact(threshold: float, num_perm: int) -> tuple[int, int]:
     """Like :func:`lsh_params`, restricted to ``bands * rows == num_perm`` (rensa's index needs it)."""
     from datasketch.lsh import _false_negative_probability, _false_positive_probability
 
     def error(bands: int) -> float:
         rows = num_perm // bands
-        return (_false_positive_probability(threshold, bands, rows)
-                + _false_negative_probability(threshold, bands, rows)) / 2
+        return (
+            _false_positive_probability(threshold, bands, rows)
+            + _false_negative_probability(threshold, bands, rows)
+        ) / 2
 
     best = min((b for b in range(2, num_perm + 1) if num_perm % b == 0), key=error)
     return best, num_perm // best
@@ -186,9 +197,8 @@ def band_pairs(signatures: np.ndarray, bands: int, rows: int) -> np.ndarray:
         [[0, 1], [0, 2]]
     """
     found = []
-    n = len(signatures)
     for band in range(bands):
-        keys = _band_keys(signatures[:, band * rows:(band + 1) * rows])
+        keys = _band_keys(signatures[:, band * rows : (band + 1) * rows])
         order = np.argsort(keys, kind="stable")
         sorted_keys = keys[order]
         starts = np.r_[True, sorted_keys[1:] != sorted_keys[:-1]]
@@ -209,6 +219,10 @@ def clusters_from_pairs(pairs: np.ndarray | Iterable[tuple[int, int]], n: int) -
         >>> clusters_from_pairs(np.array([[0, 2], [3, 4]]), 5).tolist()
         [0, 1, 0, 2, 2]
     """
-    pairs = np.asarray(list(pairs) if not isinstance(pairs, np.ndarray) else pairs, dtype=np.int64).reshape(-1, 2)
-    graph = coo_matrix((np.ones(len(pairs), dtype=np.int8), (pairs[:, 0], pairs[:, 1])), shape=(n, n))
+    pairs = np.asarray(
+        list(pairs) if not isinstance(pairs, np.ndarray) else pairs, dtype=np.int64
+    ).reshape(-1, 2)
+    graph = coo_matrix(
+        (np.ones(len(pairs), dtype=np.int8), (pairs[:, 0], pairs[:, 1])), shape=(n, n)
+    )
     return connected_components(graph, directed=False)[1]

@@ -35,8 +35,12 @@ def run(batches: Iterable[list[Doc]], params: PeerParams) -> PeerResult:
         for batch in batches:
             with clock("sign"):
                 encoded = [[s.encode("utf8") for s in doc.shingles] for doc in batch]
-                minhashes = MinHash.bulk(encoded, num_perm=params.num_perm, seed=params.seed,
-                                         hashfunc=xxhash.xxh32_intdigest)
+                minhashes = MinHash.bulk(
+                    encoded,
+                    num_perm=params.num_perm,
+                    seed=params.seed,
+                    hashfunc=xxhash.xxh32_intdigest,
+                )
                 lean = [LeanMinHash(m) for m in minhashes]
             with clock("index"):
                 for doc, m in zip(batch, lean):
@@ -44,5 +48,8 @@ def run(batches: Iterable[list[Doc]], params: PeerParams) -> PeerResult:
                     signed.append((doc.index, m))
     with clock("index"):
         pairs = [(other, index) for index, m in signed for other in lsh.query(m) if other < index]
-    return PeerResult(np.array(pairs, dtype=np.int64).reshape(-1, 2), clock.seconds,
-                      {"bands": bands, "rows": rows, "hash": "xxh32"})
+    return PeerResult(
+        np.array(pairs, dtype=np.int64).reshape(-1, 2),
+        clock.seconds,
+        {"bands": bands, "rows": rows, "hash": "xxh32"},
+    )

@@ -40,5 +40,8 @@ def run(batches: Iterable[list[Doc]], params: PeerParams) -> PeerResult:
             with clock("index"):
                 pairs.extend((other, doc.index) for other in lsh.query(m))
                 lsh.insert(doc.index, m)
-    return PeerResult(np.array(pairs, dtype=np.int64).reshape(-1, 2), clock.seconds,
-                      {"bands": bands, "rows": rows, "hash": "sha1 (default)"})
+    return PeerResult(
+        np.array(pairs, dtype=np.int64).reshape(-1, 2),
+        clock.seconds,
+        {"bands": bands, "rows": rows, "hash": "sha1 (default)"},
+    )

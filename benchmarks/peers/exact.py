@@ -34,7 +34,9 @@ NEEDS_WORDS = {"exact-tfidf"}
 def _collect(batches: Iterable[list[Doc]]) -> list[Doc]:
     docs = [doc for batch in batches for doc in batch]
     if len(docs) > MAX_DOCS:
-        raise PeerSkipped(f"all-pairs comparison is quadratic; run it on {MAX_DOCS:,} articles or fewer")
+        raise PeerSkipped(
+            f"all-pairs comparison is quadratic; run it on {MAX_DOCS:,} articles or fewer"
+        )
     return docs
 
 
@@ -44,7 +46,7 @@ def _pairs_above(matrix: sparse.csr_matrix, keep, clock: Stopwatch) -> np.ndarra
     transposed = matrix.T.tocsc()
     for start in range(0, matrix.shape[0], BLOCK):
         with clock("compare"):
-            product = (matrix[start:start + BLOCK] @ transposed).tocoo()
+            product = (matrix[start : start + BLOCK] @ transposed).tocoo()
             rows, cols = product.row + start, product.col
             upper = cols > rows
             rows, cols, values = rows[upper], cols[upper], product.data[upper]
@@ -62,8 +64,10 @@ def run_jaccard(batches: Iterable[list[Doc]], params: PeerParams) -> PeerResult:
         columns = [vocabulary.setdefault(s, len(vocabulary)) for d in docs for s in d.shingles]
         sizes = np.array([len(d.shingles) for d in docs], dtype=np.int64)
         indptr = np.r_[0, np.cumsum(sizes)]
-        matrix = sparse.csr_matrix((np.ones(len(columns), dtype=np.int32), np.array(columns, dtype=np.int64), indptr),
-                                   shape=(len(docs), max(1, len(vocabulary))))
+        matrix = sparse.csr_matrix(
+            (np.ones(len(columns), dtype=np.int32), np.array(columns, dtype=np.int64), indptr),
+            shape=(len(docs), max(1, len(vocabulary))),
+        )
 
     def keep(rows: np.ndarray, cols: np.ndarray, shared: np.ndarray) -> np.ndarray:
         return shared >= params.threshold * (sizes[rows] + sizes[cols] - shared)
@@ -80,14 +84,18 @@ def run_tfidf(batches: Iterable[list[Doc]], params: PeerParams) -> PeerResult:
     clock = Stopwatch()
     docs = _collect(batches)
     with clock("vectorize"):
-        matrix = TfidfVectorizer(analyzer=_identity, dtype=np.float32).fit_transform([d.words or [] for d in docs])
+        matrix = TfidfVectorizer(analyzer=_identity, dtype=np.float32).fit_transform(
+            [d.words or [] for d in docs]
+        )
 
     def keep(rows: np.ndarray, cols: np.ndarray, cosine: np.ndarray) -> np.ndarray:
         return cosine >= params.cosine_threshold
 
     pairs = _pairs_above(matrix.tocsr(), keep, clock)
     numbers = np.array([d.index for d in docs], dtype=np.int64)
-    return PeerResult(numbers[pairs].reshape(-1, 2), clock.seconds, {"cosine_threshold": params.cosine_threshold})
+    return PeerResult(
+        numbers[pairs].reshape(-1, 2), clock.seconds, {"cosine_threshold": params.cosine_threshold}
+    )
 
 
 def _identity(tokens: list[str]) -> list[str]:

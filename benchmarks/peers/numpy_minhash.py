@@ -44,12 +44,21 @@ def sign(docs: list[Doc], a: np.ndarray, b: np.ndarray) -> np.ndarray:
     start = 0
     while start < len(docs):
         stop, total = start, 0
-        while stop < len(docs) and (stop == start or total + len(docs[stop].shingles) <= CHUNK_SHINGLES):
+        while stop < len(docs) and (
+            stop == start or total + len(docs[stop].shingles) <= CHUNK_SHINGLES
+        ):
             total += len(docs[stop].shingles)
             stop += 1
         chunk = docs[start:stop]
-        hashes = np.fromiter((xxhash.xxh3_64_intdigest(s.encode("utf8")) & 0xFFFFFFFF
-                              for d in chunk for s in d.shingles), dtype=np.uint64, count=total)
+        hashes = np.fromiter(
+            (
+                xxhash.xxh3_64_intdigest(s.encode("utf8")) & 0xFFFFFFFF
+                for d in chunk
+                for s in d.shingles
+            ),
+            dtype=np.uint64,
+            count=total,
+        )
         permuted = (hashes[:, None] * a[None, :] + b[None, :]) % MERSENNE & MAX_32
         offsets = np.cumsum([0] + [len(d.shingles) for d in chunk[:-1]])
         out[start:stop] = np.minimum.reduceat(permuted, offsets, axis=0)
@@ -71,4 +80,8 @@ def run(batches: Iterable[list[Doc]], params: PeerParams) -> PeerResult:
         signatures = np.concatenate(parts) if parts else np.zeros((0, params.num_perm), np.uint32)
         found = band_pairs(signatures, bands, rows)
         pairs = np.asarray(numbers, dtype=np.int64)[found] if len(found) else found
-    return PeerResult(pairs.reshape(-1, 2), clock.seconds, {"bands": bands, "rows": rows, "hash": "xxh3 (low 32 bits)"})
+    return PeerResult(
+        pairs.reshape(-1, 2),
+        clock.seconds,
+        {"bands": bands, "rows": rows, "hash": "xxh3 (low 32 bits)"},
+    )

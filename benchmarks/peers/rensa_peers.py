@@ -50,8 +50,11 @@ def run(batches: Iterable[list[Doc]], params: PeerParams) -> PeerResult:
             with clock("index"):
                 pairs.extend((other, doc.index) for other in lsh.query(m))
                 lsh.insert(doc.index, m)
-    return PeerResult(np.array(pairs, dtype=np.int64).reshape(-1, 2), clock.seconds,
-                      {"bands": bands, "rows": rows, "banding": "rensa needs bands * rows == num_perm"})
+    return PeerResult(
+        np.array(pairs, dtype=np.int64).reshape(-1, 2),
+        clock.seconds,
+        {"bands": bands, "rows": rows, "banding": "rensa needs bands * rows == num_perm"},
+    )
 
 
 def _matrix_peer(batches: Iterable[list[Doc]], params: PeerParams, flat: bool) -> PeerResult:
@@ -62,20 +65,31 @@ def _matrix_peer(batches: Iterable[list[Doc]], params: PeerParams, flat: bool) -
         if flat:
             with clock("hash"):
                 sizes = [len(doc.shingles) for doc in batch]
-                hashes = np.fromiter((xxhash.xxh3_64_intdigest(s.encode("utf8")) for d in batch for s in d.shingles),
-                                     dtype=np.uint64, count=sum(sizes))
+                hashes = np.fromiter(
+                    (xxhash.xxh3_64_intdigest(s.encode("utf8")) for d in batch for s in d.shingles),
+                    dtype=np.uint64,
+                    count=sum(sizes),
+                )
                 offsets = np.zeros(len(batch) + 1, dtype=np.uint64)
                 np.cumsum(sizes, out=offsets[1:])
             with clock("sign"):
-                matrices.append(rensa.RMinHash.digest_matrix_from_flat_token_hashes(
-                    hashes, offsets, params.num_perm, params.seed))
+                matrices.append(
+                    rensa.RMinHash.digest_matrix_from_flat_token_hashes(
+                        hashes, offsets, params.num_perm, params.seed
+                    )
+                )
         else:
             with clock("sign"):
-                matrices.append(rensa.RMinHash.digest_matrix_from_token_sets(
-                    [doc.shingles for doc in batch], params.num_perm, params.seed))
+                matrices.append(
+                    rensa.RMinHash.digest_matrix_from_token_sets(
+                        [doc.shingles for doc in batch], params.num_perm, params.seed
+                    )
+                )
         numbers.extend(doc.index for doc in batch)
     with clock("index"):
-        rows_ = [np.array(m.to_rows(), dtype=np.uint32).reshape(-1, params.num_perm) for m in matrices]
+        rows_ = [
+            np.array(m.to_rows(), dtype=np.uint32).reshape(-1, params.num_perm) for m in matrices
+        ]
         signatures = np.concatenate(rows_) if rows_ else np.zeros((0, params.num_perm), np.uint32)
         found = band_pairs(signatures, bands, rows)
         pairs = np.asarray(numbers, dtype=np.int64)[found] if len(found) else found

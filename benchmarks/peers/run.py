@@ -6,7 +6,7 @@ peak. The child reads ``articles.jsonl`` lazily, shingles it in batches
 (timed as the ``read`` and ``shingle`` stages, which are the same work for
 every peer and excluded from the peer's own time), runs the peer, turns its
 pairs into clusters and writes them as JSONL; the parent then scores the
-clusters against ``gold.jsonl`` with :func:`newsdedup.evaluate.evaluate_files`.
+clusters against ``gold.jsonl`` with :func:`newsdedup.evaluate.metrics.evaluate_files`.
 
 Example:
     >>> record = run_peer("numpy-minhash", "benchmarks/data/10k", PeerParams(), "/tmp/peers")  # doctest: +SKIP
@@ -29,11 +29,20 @@ from pathlib import Path
 from typing import Any
 
 from newsdedup.errors import InputError, NewsDedupError
-from newsdedup.evaluate import evaluate_files
+from newsdedup.evaluate.metrics import evaluate_files
 
 from . import NEEDS_WORDS, PEERS, load_peer
-from .base import (Doc, PeerParams, PeerSkipped, Stopwatch, clusters_from_pairs, lsh_params, lsh_params_exact,
-                   shingle, words)
+from .base import (
+    Doc,
+    PeerParams,
+    PeerSkipped,
+    Stopwatch,
+    clusters_from_pairs,
+    lsh_params,
+    lsh_params_exact,
+    shingle,
+    words,
+)
 
 __all__ = ["SKIPPED_EXIT", "read_batches", "run_peer"]
 
@@ -47,8 +56,9 @@ def _rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def read_batches(path: Path, params: PeerParams, clock: Stopwatch, ids: list[str],
-                 with_words: bool = False) -> Iterator[list[Doc]]:
+def read_batches(
+    path: Path, params: PeerParams, clock: Stopwatch, ids: list[str], with_words: bool = False
+) -> Iterator[list[Doc]]:
     """Batches of shingled documents from ``articles.jsonl``; appends every id read to ``ids``.
 
     Documents without a single word are left out (they are singletons for
@@ -60,14 +70,21 @@ def read_batches(path: Path, params: PeerParams, clock: Stopwatch, ids: list[str
             with clock("read"):
                 try:
                     record = json.loads(line)
-                    aid, text = str(record["id"]), f"{record.get('title') or ''}\n\n{record['text']}"
+                    aid, text = (
+                        str(record["id"]),
+                        f"{record.get('title') or ''}\n\n{record['text']}",
+                    )
                 except (json.JSONDecodeError, KeyError, TypeError) as err:
-                    raise InputError(f"not an article record ({err})", path=str(path), line=number) from None
+                    raise InputError(
+                        f"not an article record ({err})", path=str(path), line=number
+                    ) from None
             with clock("shingle"):
                 ids.append(aid)
                 shingles = shingle(text, params.shingle_size)
                 if shingles:
-                    batch.append(Doc(len(ids) - 1, aid, shingles, words(text) if with_words else None))
+                    batch.append(
+                        Doc(len(ids) - 1, aid, shingles, words(text) if with_words else None)
+                    )
             if len(batch) >= BATCH:
                 yield batch
                 batch = []
@@ -97,7 +114,9 @@ def child(peer: str, corpus: Path, params: PeerParams, clusters_path: Path) -> d
     rss_before = _rss_mb()
     clock, ids = Stopwatch(), []
     started = time.perf_counter()
-    result = run(read_batches(corpus / "articles.jsonl", params, clock, ids, peer in NEEDS_WORDS), params)
+    result = run(
+        read_batches(corpus / "articles.jsonl", params, clock, ids, peer in NEEDS_WORDS), params
+    )
     wall = time.perf_counter() - started
     peak = _rss_mb()
     with clock("cluster"):
@@ -107,15 +126,22 @@ def child(peer: str, corpus: Path, params: PeerParams, clusters_path: Path) -> d
     timings["peer"] = wall - clock.seconds.get("read", 0.0) - clock.seconds.get("shingle", 0.0)
     timings["wall"] = wall + timings["cluster"]
     return {
-        "peer": peer, "articles": len(ids), "params": asdict(params), "pairs": int(len(result.pairs)),
-        "clustered_articles": clustered, "timings": {k: round(v, 4) for k, v in timings.items()},
+        "peer": peer,
+        "articles": len(ids),
+        "params": asdict(params),
+        "pairs": len(result.pairs),
+        "clustered_articles": clustered,
+        "timings": {k: round(v, 4) for k, v in timings.items()},
         "rates": {k: round(len(ids) / v, 1) for k, v in timings.items() if v > 0},
-        "rss_before_mb": round(rss_before, 1), "peak_rss_mb": round(peak, 1), "notes": result.notes,
+        "rss_before_mb": round(rss_before, 1),
+        "peak_rss_mb": round(peak, 1),
+        "notes": result.notes,
     }
 
 
-def run_peer(peer: str, corpus: str | Path, params: PeerParams, workdir: str | Path,
-             score: bool = True) -> dict[str, Any]:
+def run_peer(
+    peer: str, corpus: str | Path, params: PeerParams, workdir: str | Path, score: bool = True
+) -> dict[str, Any]:
     """Run ``peer`` in a fresh process on ``corpus`` and score it against the corpus's gold.
 
     Args:
@@ -129,14 +155,27 @@ def run_peer(peer: str, corpus: str | Path, params: PeerParams, workdir: str | P
     Returns:
         The child's record (timings, rates = articles per second per stage,
         peak RSS, ``clusters_file``) plus ``quality`` (see
-        :func:`newsdedup.evaluate.evaluate_files`), or ``{"peer", "skipped"}``
+        :func:`newsdedup.evaluate.metrics.evaluate_files`), or ``{"peer", "skipped"}``
         / ``{"peer", "error"}``.
     """
     corpus, workdir = Path(corpus), Path(workdir)
     workdir.mkdir(parents=True, exist_ok=True)
     clusters, report = workdir / f"{peer}.clusters.jsonl", workdir / f"{peer}.report.json"
-    command = [sys.executable, "-m", "benchmarks.peers.run", "--peer", peer, "--corpus", str(corpus),
-               "--clusters", str(clusters), "--report", str(report), "--params", json.dumps(asdict(params))]
+    command = [
+        sys.executable,
+        "-m",
+        "benchmarks.peers.run",
+        "--peer",
+        peer,
+        "--corpus",
+        str(corpus),
+        "--clusters",
+        str(clusters),
+        "--report",
+        str(report),
+        "--params",
+        json.dumps(asdict(params)),
+    ]
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(_ROOT / "src"), str(_ROOT)])}
     done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
     message = (done.stderr.strip().splitlines() or [f"exit code {done.returncode}"])[-1]

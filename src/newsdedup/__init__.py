@@ -1,14 +1,50 @@
-"""newsdedup: find exact, near-duplicate, partially copied and rewritten news articles."""
+"""newsdedup: find exact, near-duplicate, partially copied and rewritten news articles.
 
-from .compare import Comparison, compare
-from .config import DetectorConfig
-from .errors import NewsDedupError
-from .pipeline import Detector
-from .models import Article, Cluster, Match, Member, Relation, Result, Scores
+The public API, loaded on first use so that ``import newsdedup`` (and the CLI's
+``--help``) does not pay for scikit-learn and the compiled kernels.
 
-__version__ = "0.1.0"
+Example:
+    >>> import newsdedup
+    >>> newsdedup.Article("a", "Ministers met in Brussels.").id
+    'a'
+"""
 
-__all__ = sorted([
+from __future__ import annotations
+
+import importlib
+from importlib.metadata import PackageNotFoundError, version
+from typing import TYPE_CHECKING, Any
+
+from . import _moved
+
+try:
+    __version__ = version("newsdedup")
+except PackageNotFoundError:  # running from a source tree that was never installed
+    __version__ = "0+unknown"
+
+if TYPE_CHECKING:
+    from .batch.pipeline import Detector
+    from .config import DetectorConfig
+    from .errors import NewsDedupError
+    from .judge.compare import Comparison, compare
+    from .models import Article, Cluster, Match, Member, Relation, Result, Scores
+
+_LAZY = {
+    "Article": "newsdedup.models",
+    "Cluster": "newsdedup.models",
+    "Comparison": "newsdedup.judge.compare",
+    "Detector": "newsdedup.batch.pipeline",
+    "DetectorConfig": "newsdedup.config",
+    "Match": "newsdedup.models",
+    "Member": "newsdedup.models",
+    "NewsDedupError": "newsdedup.errors",
+    "Relation": "newsdedup.models",
+    "Result": "newsdedup.models",
+    "Scores": "newsdedup.models",
+    "compare": "newsdedup.judge.compare",
+}
+
+__all__ = [
     "Article",
     "Cluster",
     "Comparison",
@@ -22,4 +58,19 @@ __all__ = sorted([
     "Scores",
     "__version__",
     "compare",
-])
+]
+
+_moved.install()
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'newsdedup' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

@@ -21,13 +21,13 @@ from typing import Any, Literal
 from .errors import ConfigError
 
 __all__ = [
+    "NORMALIZER_VERSION",
     "DetectorConfig",
     "LSHConfig",
     "NormalizeConfig",
     "ShingleConfig",
     "SignConfig",
     "VerifyConfig",
-    "NORMALIZER_VERSION",
 ]
 
 #: Bumped whenever normalisation changes the tokens it produces.
@@ -96,7 +96,10 @@ class ShingleConfig:
     size: int = 5
 
     def validate(self) -> None:
-        _check(self.kind in ("word", "char"), f"shingle kind must be 'word' or 'char', not {self.kind!r}")
+        _check(
+            self.kind in ("word", "char"),
+            f"shingle kind must be 'word' or 'char', not {self.kind!r}",
+        )
         _check(1 <= self.size <= 32, "shingle size must be between 1 and 32")
 
     @property
@@ -126,7 +129,10 @@ class SignConfig:
     def validate(self) -> None:
         _check(2 <= self.num_perm <= 1024, "num_perm must be between 2 and 1024")
         _check(0 <= self.seed < 2**32, "seed must be between 0 and 2**32 - 1")
-        _check(self.scheme == "affine32", f"only the 'affine32' MinHash scheme is supported, not {self.scheme!r}")
+        _check(
+            self.scheme == "affine32",
+            f"only the 'affine32' MinHash scheme is supported, not {self.scheme!r}",
+        )
         _check(self.workers >= 1, "workers must be at least 1")
         _check(self.batch_size >= 1, "batch_size must be at least 1")
 
@@ -170,7 +176,9 @@ class LSHConfig:
             _check(self.bands >= 1 and self.rows >= 1, "bands and rows must be positive")
             _check(self.bands * self.rows <= num_perm, "bands * rows must not exceed num_perm")
         _check(self.max_bucket >= 2, "max_bucket must be at least 2")
-        _check(0.0 < self.rewrite_threshold < 1.0, "rewrite threshold must be strictly between 0 and 1")
+        _check(
+            0.0 < self.rewrite_threshold < 1.0, "rewrite threshold must be strictly between 0 and 1"
+        )
 
 
 @dataclass(frozen=True)
@@ -205,8 +213,14 @@ class VerifyConfig:
     resend_hours: float = 24.0
 
     def validate(self) -> None:
-        for name in ("near_jaccard", "partial_containment", "rewrite_cosine", "rewrite_containment",
-                     "template_figures", "template_figures_dated"):
+        for name in (
+            "near_jaccard",
+            "partial_containment",
+            "rewrite_cosine",
+            "rewrite_containment",
+            "template_figures",
+            "template_figures_dated",
+        ):
             value = getattr(self, name)
             _check(0.0 <= value <= 1.0, f"{name.replace('_', ' ')} must be in [0, 1], not {value}")
         _check(self.resend_hours >= 0, "resend_hours must not be negative")
@@ -214,7 +228,7 @@ class VerifyConfig:
 
 @dataclass(frozen=True)
 class DetectorConfig:
-    """Everything a :class:`~newsdedup.pipeline.Detector` needs.
+    """Everything a :class:`~newsdedup.batch.pipeline.Detector` needs.
 
     Example:
         >>> DetectorConfig.from_options(num_perm=64, threshold=0.4).sign.num_perm
@@ -275,7 +289,9 @@ class DetectorConfig:
             64
         """
         base = base if base is not None else cls()
-        groups: dict[str, dict[str, Any]] = {name: {} for name in ("normalize", "shingle", "sign", "lsh", "verify")}
+        groups: dict[str, dict[str, Any]] = {
+            name: {} for name in ("normalize", "shingle", "sign", "lsh", "verify")
+        }
         aliases = {"shingle_kind": ("shingle", "kind"), "shingle_size": ("shingle", "size")}
         for key, value in options.items():
             if value is None:

@@ -77,7 +77,13 @@ def sign_batch(tokens, tok_offsets, k, mult, perm_a, perm_b):
         hi = tok_offsets[d + 1]
         sig = sigs[d]
         for s in range(_n_shingles(hi - lo, k)):
-            _permute_into(sig, mixed, np.uint32(fmix32(_shingle_at(tokens, lo + s, lo, hi, k, mult))), perm_a, perm_b)
+            _permute_into(
+                sig,
+                mixed,
+                np.uint32(fmix32(_shingle_at(tokens, lo + s, lo, hi, k, mult))),
+                perm_a,
+                perm_b,
+            )
     return sigs
 
 

@@ -179,4 +179,3 @@ def gather_rows(values, offsets, rows):
         for j in range(offsets[rows[i] + 1] - lo):
             out[w + j] = values[lo + j]
     return out, out_offsets
-

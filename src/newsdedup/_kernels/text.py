@@ -45,9 +45,12 @@ def _decode(buf, i):
     n = buf.shape[0]
     if c >= 0xF0 and i + 3 < n:
         return ((c & 0x07) << 18) | ((np.int64(buf[i + 1]) & 0x3F) << 12) | (
-            (np.int64(buf[i + 2]) & 0x3F) << 6) | (np.int64(buf[i + 3]) & 0x3F), 4
+            (np.int64(buf[i + 2]) & 0x3F) << 6
+        ) | (np.int64(buf[i + 3]) & 0x3F), 4
     if c >= 0xE0 and i + 2 < n:
-        return ((c & 0x0F) << 12) | ((np.int64(buf[i + 1]) & 0x3F) << 6) | (np.int64(buf[i + 2]) & 0x3F), 3
+        return ((c & 0x0F) << 12) | ((np.int64(buf[i + 1]) & 0x3F) << 6) | (
+            np.int64(buf[i + 2]) & 0x3F
+        ), 3
     if c >= 0xC0 and i + 1 < n:
         return ((c & 0x1F) << 6) | (np.int64(buf[i + 1]) & 0x3F), 2
     return 0xFFFD, 1
@@ -111,7 +114,9 @@ def _char_tokens(buf, lo, hi, table, fold, hashes, flags, starts, ends, t):
                 t = _emit(hashes, flags, starts, ends, t, SPACE_TOKEN, np.uint8(0), i, i)
                 pending_space = False
             flag = FLAG_NUMBER if cls == DIGIT else np.uint8(0)
-            t = _emit(hashes, flags, starts, ends, t, _finish(_mix(FNV_OFFSET, cp)), flag, i, i + ln)
+            t = _emit(
+                hashes, flags, starts, ends, t, _finish(_mix(FNV_OFFSET, cp)), flag, i, i + ln
+            )
         prev = cls
         i += ln
     return t
@@ -140,7 +145,12 @@ def _word_tokens(buf, lo, hi, table, fold, elisions, hashes, flags, starts, ends
         if cls == SKIP:
             i += ln
             continue
-        if cls == JOIN and prev == DIGIT and in_tok and _class_at(buf, i + ln, hi, table, fold) == DIGIT:
+        if (
+            cls == JOIN
+            and prev == DIGIT
+            and in_tok
+            and _class_at(buf, i + ln, hi, table, fold) == DIGIT
+        ):
             state = _mix(state, cp)
             prev = WORD
             i += ln
@@ -162,7 +172,17 @@ def _word_tokens(buf, lo, hi, table, fold, elisions, hashes, flags, starts, ends
                 t = _emit(hashes, flags, starts, ends, t, h, flag, tok_start, tok_end)
             in_tok = False
         if cls == SINGLE:
-            t = _emit(hashes, flags, starts, ends, t, _finish(_mix(FNV_OFFSET, cp)), np.uint8(0), i, i + ln)
+            t = _emit(
+                hashes,
+                flags,
+                starts,
+                ends,
+                t,
+                _finish(_mix(FNV_OFFSET, cp)),
+                np.uint8(0),
+                i,
+                i + ln,
+            )
         prev = cls
         i += ln
     if in_tok:
@@ -210,4 +230,10 @@ def tokenize_batch(buf, doc_offsets, table, fold, elisions, char_mode, spans):
             t = _word_tokens(buf, lo, hi, table, fold, elisions, hashes, flags, starts, ends, t)
     tok_offsets[n_docs] = t
     span_n = t if spans else 0
-    return hashes[:t].copy(), flags[:t].copy(), starts[:span_n].copy(), ends[:span_n].copy(), tok_offsets
+    return (
+        hashes[:t].copy(),
+        flags[:t].copy(),
+        starts[:span_n].copy(),
+        ends[:span_n].copy(),
+        tok_offsets,
+    )

@@ -82,64 +82,158 @@ def handle_errors(command: F) -> F:
 
 # --- options shared by several commands -------------------------------------------------
 
-Paths = Annotated[list[str], typer.Argument(help="Files or folders of articles (.txt .md .html .json .jsonl .csv "
-                                                 ".xml/.rss/.atom feeds); '-' reads JSON lines from stdin.",
-                                            show_default=False)]
+Paths = Annotated[
+    list[str],
+    typer.Argument(
+        help="Files or folders of articles (.txt .md .html .json .jsonl .csv "
+        ".xml/.rss/.atom feeds); '-' reads JSON lines from stdin.",
+        show_default=False,
+    ),
+]
 FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
-OutputOpt = Annotated[str, typer.Option("--output", "-o", help="Write the report here (atomically) instead of "
-                                                               "stdout.")]
-IdField = Annotated[str, typer.Option(help="Field holding the id (JSON, JSON lines, CSV).", rich_help_panel="Input")]
-TextField = Annotated[str, typer.Option(help="Field holding the body text.", rich_help_panel="Input")]
-TitleField = Annotated[str, typer.Option(help="Field holding the headline.", rich_help_panel="Input")]
-DateField = Annotated[str, typer.Option(help="Field holding the publication date.", rich_help_panel="Input")]
-SourceField = Annotated[str, typer.Option(help="Field holding the outlet or feed name.", rich_help_panel="Input")]
-SkipBad = Annotated[bool, typer.Option("--skip-bad", help="Skip malformed records (counted and reported) instead "
-                                                          "of stopping at the first.", rich_help_panel="Input")]
-MaxArticleMb = Annotated[float, typer.Option(help="Skip articles larger than this many MB.", rich_help_panel="Input")]
-Threshold = Annotated[float, typer.Option(help="Jaccard similarity the LSH candidate search is tuned for.",
-                                          rich_help_panel="Detection")]
-NearOpt = Annotated[float, typer.Option("--near", help="Shingle Jaccard from which a pair is 'near'.",
-                                        rich_help_panel="Detection")]
-PartialOpt = Annotated[float, typer.Option("--partial", help="Share of the shorter article found in the longer one "
-                                                             "from which a pair is 'partial'.",
-                                           rich_help_panel="Detection")]
-RewriteOpt = Annotated[float, typer.Option("--rewrite-cosine", help="TF-IDF cosine from which a reworded pair is "
-                                                                    "'rewrite'.", rich_help_panel="Detection")]
-TemplateOpt = Annotated[float, typer.Option("--template-figures", help="Share of the shorter text that may differ "
-                                                                      "only in figures before a match counts as a "
-                                                                      "'template' (same report, new numbers).",
-                                            rich_help_panel="Detection")]
-NoRewrite = Annotated[bool, typer.Option("--no-rewrites", help="Skip the search for reworded copies.",
-                                         rich_help_panel="Detection")]
-ShingleOpt = Annotated[ShingleKind, typer.Option("--shingle", help="Shingle on words, or on characters.",
-                                                 rich_help_panel="Detection")]
-ShingleSize = Annotated[int, typer.Option("--shingle-size", "-k", help="Words (or characters) per shingle.",
-                                          rich_help_panel="Detection")]
+OutputOpt = Annotated[
+    str,
+    typer.Option("--output", "-o", help="Write the report here (atomically) instead of stdout."),
+]
+IdField = Annotated[
+    str, typer.Option(help="Field holding the id (JSON, JSON lines, CSV).", rich_help_panel="Input")
+]
+TextField = Annotated[
+    str, typer.Option(help="Field holding the body text.", rich_help_panel="Input")
+]
+TitleField = Annotated[
+    str, typer.Option(help="Field holding the headline.", rich_help_panel="Input")
+]
+DateField = Annotated[
+    str, typer.Option(help="Field holding the publication date.", rich_help_panel="Input")
+]
+SourceField = Annotated[
+    str, typer.Option(help="Field holding the outlet or feed name.", rich_help_panel="Input")
+]
+SkipBad = Annotated[
+    bool,
+    typer.Option(
+        "--skip-bad",
+        help="Skip malformed records (counted and reported) instead of stopping at the first.",
+        rich_help_panel="Input",
+    ),
+]
+MaxArticleMb = Annotated[
+    float, typer.Option(help="Skip articles larger than this many MB.", rich_help_panel="Input")
+]
+Threshold = Annotated[
+    float,
+    typer.Option(
+        help="Jaccard similarity the LSH candidate search is tuned for.",
+        rich_help_panel="Detection",
+    ),
+]
+NearOpt = Annotated[
+    float,
+    typer.Option(
+        "--near", help="Shingle Jaccard from which a pair is 'near'.", rich_help_panel="Detection"
+    ),
+]
+PartialOpt = Annotated[
+    float,
+    typer.Option(
+        "--partial",
+        help="Share of the shorter article found in the longer one from which a pair is 'partial'.",
+        rich_help_panel="Detection",
+    ),
+]
+RewriteOpt = Annotated[
+    float,
+    typer.Option(
+        "--rewrite-cosine",
+        help="TF-IDF cosine from which a reworded pair is 'rewrite'.",
+        rich_help_panel="Detection",
+    ),
+]
+TemplateOpt = Annotated[
+    float,
+    typer.Option(
+        "--template-figures",
+        help="Share of the shorter text that may differ "
+        "only in figures before a match counts as a "
+        "'template' (same report, new numbers).",
+        rich_help_panel="Detection",
+    ),
+]
+NoRewrite = Annotated[
+    bool,
+    typer.Option(
+        "--no-rewrites", help="Skip the search for reworded copies.", rich_help_panel="Detection"
+    ),
+]
+ShingleOpt = Annotated[
+    ShingleKind,
+    typer.Option(
+        "--shingle", help="Shingle on words, or on characters.", rich_help_panel="Detection"
+    ),
+]
+ShingleSize = Annotated[
+    int,
+    typer.Option(
+        "--shingle-size",
+        "-k",
+        help="Words (or characters) per shingle.",
+        rich_help_panel="Detection",
+    ),
+]
 NumPerm = Annotated[int, typer.Option(help="MinHash permutations.", rich_help_panel="Detection")]
 Seed = Annotated[int, typer.Option(help="MinHash seed.", rich_help_panel="Detection")]
-Workers = Annotated[int, typer.Option("--workers", "-j", help="Processes used to sign articles.",
-                                      rich_help_panel="Performance")]
-Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar, summary or warnings on stderr.")]
+Workers = Annotated[
+    int,
+    typer.Option(
+        "--workers", "-j", help="Processes used to sign articles.", rich_help_panel="Performance"
+    ),
+]
+Quiet = Annotated[
+    bool, typer.Option("--quiet", "-q", help="No progress bar, summary or warnings on stderr.")
+]
 
 
-def detector_config(*, threshold: float | None = None, near: float | None = None, partial: float | None = None,
-                    rewrite_cosine: float | None = None, template_figures: float | None = None,
-                    no_rewrites: bool = False, shingle: ShingleKind | None = None, shingle_size: int | None = None,
-                    num_perm: int | None = None, seed: int | None = None, workers: int | None = None
-                    ) -> DetectorConfig:
+def detector_config(
+    *,
+    threshold: float | None = None,
+    near: float | None = None,
+    partial: float | None = None,
+    rewrite_cosine: float | None = None,
+    template_figures: float | None = None,
+    no_rewrites: bool = False,
+    shingle: ShingleKind | None = None,
+    shingle_size: int | None = None,
+    num_perm: int | None = None,
+    seed: int | None = None,
+    workers: int | None = None,
+) -> DetectorConfig:
     """Map CLI options onto a :class:`DetectorConfig` (None keeps the default)."""
     kind = shingle.value if shingle is not None else None
     size = shingle_size
     if kind == "char" and size is None:
         size = 7
     return DetectorConfig.from_options(
-        threshold=threshold, near_jaccard=near, partial_containment=partial, rewrite_cosine=rewrite_cosine,
-        template_figures=template_figures, rewrite_pass=False if no_rewrites else None, shingle_kind=kind,
-        shingle_size=size, num_perm=num_perm, seed=seed, workers=workers)
+        threshold=threshold,
+        near_jaccard=near,
+        partial_containment=partial,
+        rewrite_cosine=rewrite_cosine,
+        template_figures=template_figures,
+        rewrite_pass=False if no_rewrites else None,
+        shingle_kind=kind,
+        shingle_size=size,
+        num_perm=num_perm,
+        seed=seed,
+        workers=workers,
+    )
 
 
-def field_map(id_field: str, text_field: str, title_field: str, date_field: str, source_field: str) -> FieldMap:
-    return FieldMap(id=id_field, text=text_field, title=title_field, date=date_field, source=source_field)
+def field_map(
+    id_field: str, text_field: str, title_field: str, date_field: str, source_field: str
+) -> FieldMap:
+    return FieldMap(
+        id=id_field, text=text_field, title=title_field, date=date_field, source=source_field
+    )
 
 
 def print_read_report(report: ReadReport, quiet: bool, limit: int = 20) -> None:
@@ -169,11 +263,24 @@ def progress_bar(quiet: bool) -> Iterator[Callable[[str, int], None] | None]:
     if quiet or not sys.stderr.isatty():
         yield None
         return
-    from rich.progress import MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+    from rich.progress import (
+        MofNCompleteColumn,
+        Progress,
+        SpinnerColumn,
+        TextColumn,
+        TimeElapsedColumn,
+    )
 
     labels = {"sign": "Reading and signing articles", "verify": "Verifying candidate pairs"}
-    with Progress(SpinnerColumn(), TextColumn("{task.description}"), MofNCompleteColumn(),
-                  TextColumn("{task.fields[rate]}"), TimeElapsedColumn(), console=stderr, transient=True) as bar:
+    with Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        MofNCompleteColumn(),
+        TextColumn("{task.fields[rate]}"),
+        TimeElapsedColumn(),
+        console=stderr,
+        transient=True,
+    ) as bar:
         tasks: dict[str, Any] = {}
 
         def update(stage: str, n: int) -> None:
@@ -187,11 +294,17 @@ def progress_bar(quiet: bool) -> Iterator[Callable[[str, int], None] | None]:
         yield update
 
 
-def articles_from(paths: list[str], fields: FieldMap, skip_bad: bool, max_article_mb: float,
-                  report: ReadReport):
+def articles_from(
+    paths: list[str], fields: FieldMap, skip_bad: bool, max_article_mb: float, report: ReadReport
+):
     """Stream articles from the given inputs (see ``newsdedup.io.read_articles``)."""
-    return read_articles(paths, fields=fields, skip_bad=skip_bad,
-                         max_article_bytes=int(max_article_mb * 1_000_000), report=report)
+    return read_articles(
+        paths,
+        fields=fields,
+        skip_bad=skip_bad,
+        max_article_bytes=int(max_article_mb * 1_000_000),
+        report=report,
+    )
 
 
 def json_line(record: dict) -> str:
@@ -251,14 +364,22 @@ def detection_options(command: F) -> F:
     """
     signature = inspect.signature(command, eval_str=True)
     own = [p for name, p in signature.parameters.items() if name != "options"]
-    shared = [inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=default, annotation=annotation)
-              for name, annotation, default in _SHARED_OPTIONS]
+    shared = [
+        inspect.Parameter(
+            name, inspect.Parameter.KEYWORD_ONLY, default=default, annotation=annotation
+        )
+        for name, annotation, default in _SHARED_OPTIONS
+    ]
 
     @functools.wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         values = {name: kwargs.pop(name) for name, _, _ in _SHARED_OPTIONS}
         fields = field_map(*(values.pop(name) for name in _FIELD_OPTIONS))
-        skip_bad, max_mb, quiet = values.pop("skip_bad"), values.pop("max_article_mb"), values.pop("quiet")
+        skip_bad, max_mb, quiet = (
+            values.pop("skip_bad"),
+            values.pop("max_article_mb"),
+            values.pop("quiet"),
+        )
         options = DetectOptions(detector_config(**values), fields, skip_bad, max_mb, quiet)
         return command(*args, options=options, **kwargs)
 

@@ -8,11 +8,11 @@ from typing import Annotated
 
 import typer
 
-from ..compare import compare as compare_articles
 from ..errors import InputError
 from ..io import FieldMap, ReadReport, read_articles
+from ..io.render import write_comparison
+from ..judge.compare import compare as compare_articles
 from ..models import Article
-from ..report import write_comparison
 from . import _common as c
 
 
@@ -21,7 +21,11 @@ def _one_article(spec: str, fields: FieldMap) -> Article:
     path, wanted = spec, None
     if not os.path.exists(spec) and "#" in spec:
         path, wanted = spec.rsplit("#", 1)
-    found = [a for a in read_articles([path], fields=fields, report=ReadReport()) if wanted is None or a.id == wanted]
+    found = [
+        a
+        for a in read_articles([path], fields=fields, report=ReadReport())
+        if wanted is None or a.id == wanted
+    ]
     if wanted is not None and not found:
         raise InputError(f"no article with id {wanted!r}", path=path)
     if len(found) > 1:
@@ -31,12 +35,23 @@ def _one_article(spec: str, fields: FieldMap) -> Article:
 
 @c.handle_errors
 def compare(
-    a: Annotated[str, typer.Argument(help="First article: a file, or FILE#ID for one record of a JSONL/CSV/JSON "
-                                          "file.", show_default=False)],
+    a: Annotated[
+        str,
+        typer.Argument(
+            help="First article: a file, or FILE#ID for one record of a JSONL/CSV/JSON file.",
+            show_default=False,
+        ),
+    ],
     b: Annotated[str, typer.Argument(help="Second article, the same way.", show_default=False)],
     format: c.FormatOpt = c.Format.table,
-    corpus: Annotated[list[str], typer.Option("--corpus", help="Weigh words by their document frequency in these "
-                                                               "files or folders (as a scan would).")] = None,  # type: ignore[assignment]
+    corpus: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--corpus",
+            help="Weigh words by their document frequency in these "
+            "files or folders (as a scan would).",
+        ),
+    ] = None,
     passages: Annotated[int, typer.Option(help="Show at most this many shared passages.")] = 10,
     min_words: Annotated[int, typer.Option(help="Shortest shared passage to show, in words.")] = 5,
     near: c.NearOpt = c.DEFAULTS.verify.near_jaccard,
@@ -61,8 +76,14 @@ def compare(
 
         newsdedup compare feed.jsonl#item-17 feed.jsonl#item-42 --format json
     """
-    config = c.detector_config(near=near, partial=partial, rewrite_cosine=rewrite_cosine,
-                               template_figures=template_figures, shingle=shingle, shingle_size=shingle_size)
+    config = c.detector_config(
+        near=near,
+        partial=partial,
+        rewrite_cosine=rewrite_cosine,
+        template_figures=template_figures,
+        shingle=shingle,
+        shingle_size=shingle_size,
+    )
     fields = c.field_map(id_field, text_field, title_field, date_field, source_field)
     first, second = _one_article(a, fields), _one_article(b, fields)
     background = read_articles(corpus, fields=fields, report=ReadReport()) if corpus else None

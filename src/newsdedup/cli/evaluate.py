@@ -1,4 +1,4 @@
-"""``evaluate``: score a clustering against a gold clustering (the metrics of ``newsdedup.evaluate``)."""
+"""``evaluate``: score a clustering against a gold clustering (the metrics of ``newsdedup.evaluate.metrics``)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from ..evaluate import evaluate_files, format_report
+from ..evaluate.metrics import evaluate_files, format_report
 from . import _common as c
 
 
@@ -19,12 +19,25 @@ class ReportFormat(str, Enum):
 
 @c.handle_errors
 def evaluate(
-    predicted: Annotated[str, typer.Argument(help="Predicted clusters: the JSON of 'newsdedup scan --format json', "
-                                                  "or JSON lines of {\"id\", \"cluster\"}.", show_default=False)],
-    gold: Annotated[str, typer.Argument(help="Gold clusters: JSON lines of {\"id\", \"cluster\"}, optionally with "
-                                             "\"original\", \"edit\", \"touched\" and \"kind\".",
-                                        show_default=False)],
-    format: Annotated[ReportFormat, typer.Option("--format", "-f", help="Output format.")] = ReportFormat.table,
+    predicted: Annotated[
+        str,
+        typer.Argument(
+            help="Predicted clusters: the JSON of 'newsdedup scan --format json', "
+            'or JSON lines of {"id", "cluster"}.',
+            show_default=False,
+        ),
+    ],
+    gold: Annotated[
+        str,
+        typer.Argument(
+            help='Gold clusters: JSON lines of {"id", "cluster"}, optionally with '
+            '"original", "edit", "touched" and "kind".',
+            show_default=False,
+        ),
+    ],
+    format: Annotated[
+        ReportFormat, typer.Option("--format", "-f", help="Output format.")
+    ] = ReportFormat.table,
     output: c.OutputOpt = "-",
 ) -> None:
     """Score predicted clusters against gold: pairwise and B-cubed precision/recall/F1, adjusted Rand index.

@@ -11,10 +11,10 @@ from collections.abc import Iterator
 
 import typer
 
+from ..batch.pipeline import Detector
 from ..io import ReadReport, atomic_writer
+from ..io.render import summary_line, write_clusters, write_matches
 from ..models import Result
-from ..pipeline import Detector
-from ..report import summary_line, write_clusters, write_matches
 from . import _common as c
 
 
@@ -33,8 +33,13 @@ def _detect(paths: list[str], options: c.DetectOptions) -> tuple[Result, float]:
 
 
 @c.detection_options
-def scan(paths: c.Paths, format: c.FormatOpt = c.Format.table, output: c.OutputOpt = "-", *,
-         options: c.DetectOptions) -> None:
+def scan(
+    paths: c.Paths,
+    format: c.FormatOpt = c.Format.table,
+    output: c.OutputOpt = "-",
+    *,
+    options: c.DetectOptions,
+) -> None:
     """Find clusters of copies: each original with its exact, near, partial and rewritten copies.
 
     Example:
@@ -51,8 +56,13 @@ def scan(paths: c.Paths, format: c.FormatOpt = c.Format.table, output: c.OutputO
 
 
 @c.detection_options
-def pairs(paths: c.Paths, format: c.FormatOpt = c.Format.table, output: c.OutputOpt = "-", *,
-          options: c.DetectOptions) -> None:
+def pairs(
+    paths: c.Paths,
+    format: c.FormatOpt = c.Format.table,
+    output: c.OutputOpt = "-",
+    *,
+    options: c.DetectOptions,
+) -> None:
     """List every confirmed pair with its relation, scores and reason (templated look-alikes included).
 
     Example:
@@ -79,9 +89,12 @@ def _rereadable(paths: list[str]) -> Iterator[list[str]]:
         yield [copy if p == "-" else p for p in paths]
 
 
-def _write_dedup(paths: list[str], options: c.DetectOptions, result: Result, output: str,
-                 removed: str | None) -> int:
-    duplicate_of = {m.id: (cluster.original, m) for cluster in result.clusters for m in cluster.members}
+def _write_dedup(
+    paths: list[str], options: c.DetectOptions, result: Result, output: str, removed: str | None
+) -> int:
+    duplicate_of = {
+        m.id: (cluster.original, m) for cluster in result.clusters for m in cluster.members
+    }
     kept = 0
     with contextlib.ExitStack() as stack:
         kept_out = stack.enter_context(c.output_stream(output))
@@ -93,17 +106,30 @@ def _write_dedup(paths: list[str], options: c.DetectOptions, result: Result, out
                 kept += 1
             elif removed_out is not None:
                 original, member = duplicate_of[article.id]
-                record.update({"duplicate_of": original, "relation": member.relation.value,
-                               **member.scores.to_dict()})
+                record.update(
+                    {
+                        "duplicate_of": original,
+                        "relation": member.relation.value,
+                        **member.scores.to_dict(),
+                    }
+                )
                 removed_out.write(c.json_line(record))
     return kept
 
 
 @c.detection_options
-def dedup(paths: c.Paths, output: c.OutputOpt = "-",
-          removed: str = typer.Option(None, "--removed", help="Also write the removed copies here, each with the id "
-                                                              "it duplicates, its relation and scores."),
-          *, options: c.DetectOptions) -> None:
+def dedup(
+    paths: c.Paths,
+    output: c.OutputOpt = "-",
+    removed: str = typer.Option(
+        None,
+        "--removed",
+        help="Also write the removed copies here, each with the id "
+        "it duplicates, its relation and scores.",
+    ),
+    *,
+    options: c.DetectOptions,
+) -> None:
     """Write one article per cluster (the original) plus every article without copies, as JSON lines.
 
     Example:

@@ -29,4 +29,11 @@ def __getattr__(name: str):
     raise AttributeError(name)
 
 
-__all__ = sorted(["IndexStore", "LiveIndex", "RedisStore", "SQLiteStore", "VERDICTS", "Verdict"])
+__all__ = [
+    "VERDICTS",
+    "IndexStore",
+    "LiveIndex",
+    "RedisStore",
+    "SQLiteStore",
+    "Verdict",
+]

@@ -147,8 +147,13 @@ class IndexStore(ABC):
         """Which of ``ids`` are stored already (re-ingesting an id stores nothing)."""
 
     @abstractmethod
-    def candidates(self, signatures: np.ndarray, word_signatures: np.ndarray, exact_keys: np.ndarray,
-                   max_bucket: int) -> list[np.ndarray]:
+    def candidates(
+        self,
+        signatures: np.ndarray,
+        word_signatures: np.ndarray,
+        exact_keys: np.ndarray,
+        max_bucket: int,
+    ) -> list[np.ndarray]:
         """Docs that may be copies of each query row: LSH bucket mates and same exact key.
 
         Args:

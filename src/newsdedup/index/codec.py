@@ -24,11 +24,20 @@ from typing import Any
 import numpy as np
 
 from .. import _kernels as K
-from ..candidates import all_band_keys
+from ..sketch.candidates import all_band_keys
 from .base import Bodies
 
-__all__ = ["band_keys", "bodies_from_blobs", "cap_per_key", "decode_record", "encode_record", "exported_record",
-           "join_lookups", "pack_flags", "unpack_flags"]
+__all__ = [
+    "band_keys",
+    "bodies_from_blobs",
+    "cap_per_key",
+    "decode_record",
+    "encode_record",
+    "exported_record",
+    "join_lookups",
+    "pack_flags",
+    "unpack_flags",
+]
 
 #: Mixed into word-set band keys so they never collide with k-gram band keys by construction.
 _WORD_SALT = np.uint64(0xA5A5_5A5A_C3C3_3C3C)
@@ -51,7 +60,9 @@ def decode_record(blob: bytes) -> dict[str, Any]:
     return json.loads(zlib.decompress(blob).decode("utf-8"))
 
 
-def band_keys(signatures: np.ndarray, word_signatures: np.ndarray, shape: dict[str, int]) -> np.ndarray:
+def band_keys(
+    signatures: np.ndarray, word_signatures: np.ndarray, shape: dict[str, int]
+) -> np.ndarray:
     """LSH keys of each document, int64 (n × bands [+ word bands]), as SQLite stores them.
 
     ``word_signatures`` with zero columns leaves the word-set bands out.
@@ -81,8 +92,13 @@ def cap_per_key(keys: np.ndarray, docs: np.ndarray, limit: int) -> tuple[np.ndar
     return keys[keep], docs[keep]
 
 
-def join_lookups(query_keys: np.ndarray, query_rows: np.ndarray, found_keys: np.ndarray,
-                 found_docs: np.ndarray, n_rows: int) -> list[np.ndarray]:
+def join_lookups(
+    query_keys: np.ndarray,
+    query_rows: np.ndarray,
+    found_keys: np.ndarray,
+    found_docs: np.ndarray,
+    n_rows: int,
+) -> list[np.ndarray]:
     """For each query row, the sorted unique docs found under any of its keys.
 
     Args:
@@ -104,20 +120,33 @@ def join_lookups(query_keys: np.ndarray, query_rows: np.ndarray, found_keys: np.
     packed = np.unique((rows.astype(np.int64) << 40) | docs.astype(np.int64))
     rows, docs = packed >> 40, packed & ((1 << 40) - 1)
     bounds = np.searchsorted(rows, np.arange(n_rows + 1))
-    return [docs[bounds[i]:bounds[i + 1]] for i in range(n_rows)]
+    return [docs[bounds[i] : bounds[i + 1]] for i in range(n_rows)]
 
 
 def bodies_from_blobs(parts: list[tuple[bytes, bytes] | None]) -> Bodies:
     """Bodies from (token bytes, number bits) per document; None for a missing one."""
     tokens = [np.frombuffer(p[0], np.uint32) if p else np.zeros(0, np.uint32) for p in parts]
-    flags = [unpack_flags(p[1], len(t)) if p else np.zeros(0, np.uint8) for p, t in zip(parts, tokens)]
+    flags = [
+        unpack_flags(p[1], len(t)) if p else np.zeros(0, np.uint8) for p, t in zip(parts, tokens)
+    ]
     offsets = np.zeros(len(parts) + 1, np.int64)
     np.cumsum([len(t) for t in tokens], out=offsets[1:])
-    return Bodies(np.concatenate(tokens) if tokens else np.zeros(0, np.uint32),
-                  np.concatenate(flags) if flags else np.zeros(0, np.uint8), offsets)
+    return Bodies(
+        np.concatenate(tokens) if tokens else np.zeros(0, np.uint32),
+        np.concatenate(flags) if flags else np.zeros(0, np.uint8),
+        offsets,
+    )
 
 
-def exported_record(record: dict[str, Any], relation: str, original: str | None, added: float) -> dict[str, Any]:
+def exported_record(
+    record: dict[str, Any], relation: str, original: str | None, added: float
+) -> dict[str, Any]:
     """An export line: the article record plus what the index knows of it."""
-    return {**record, "index": {"relation": relation, "original": original,
-                                "added": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(added))}}
+    return {
+        **record,
+        "index": {
+            "relation": relation,
+            "original": original,
+            "added": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(added)),
+        },
+    }

@@ -25,8 +25,8 @@ import numpy as np
 import scipy.sparse as sp
 
 from ..config import DetectorConfig
-from ..tfidf import TfidfModel
-from ..verify import Verifier
+from ..judge.tfidf import TfidfModel
+from ..judge.verify import Verifier
 
 __all__ = ["FrequencyCache", "IndexTfidf", "distinct_sorted", "document_features", "tfidf_terms"]
 
@@ -36,12 +36,16 @@ Lookup = Callable[[np.ndarray], tuple[np.ndarray, int]]
 STALE_SHARE = 0.05
 
 
-def tfidf_terms(config: DetectorConfig, tokens: np.ndarray, offsets: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def tfidf_terms(
+    config: DetectorConfig, tokens: np.ndarray, offsets: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
     """What TF-IDF counts for these documents (words, or character trigrams): the verifier's own rule."""
     return Verifier(config, None)._terms(tokens, offsets)  # type: ignore[arg-type]
 
 
-def document_features(terms: np.ndarray, offsets: np.ndarray, n_features: int) -> tuple[np.ndarray, np.ndarray]:
+def document_features(
+    terms: np.ndarray, offsets: np.ndarray, n_features: int
+) -> tuple[np.ndarray, np.ndarray]:
     """Hashed features of a batch and in how many of its documents each occurs.
 
     Example:
@@ -49,7 +53,7 @@ def document_features(terms: np.ndarray, offsets: np.ndarray, n_features: int) -
         >>> f.tolist(), c.tolist()
         ([5, 7], [1, 2])
     """
-    features = (np.asarray(terms).astype(np.int64) & (n_features - 1))
+    features = np.asarray(terms).astype(np.int64) & (n_features - 1)
     docs = np.repeat(np.arange(len(offsets) - 1, dtype=np.int64), np.diff(offsets))
     values = np.sort(distinct_sorted((docs << 32) | features) & 0xFFFFFFFF)
     if not len(values):
@@ -89,7 +93,9 @@ class FrequencyCache:
     def frequencies(self, features: np.ndarray) -> tuple[np.ndarray, int]:
         """df of each feature (the index's plus the batch's) and the number of documents."""
         _, n_docs = self.lookup(np.zeros(0, np.int64))
-        if self._df is None or abs(n_docs - self._filled_at) > STALE_SHARE * max(self._filled_at, 1000):
+        if self._df is None or abs(n_docs - self._filled_at) > STALE_SHARE * max(
+            self._filled_at, 1000
+        ):
             self._df = np.zeros(self.n_features, np.int64)  # calloc: pages appear only when touched
             self._known = np.zeros(self.n_features, bool)
             self._filled_at = n_docs
@@ -102,14 +108,16 @@ class FrequencyCache:
         if self._extra is not None:
             extra_features, extra_counts, extra_docs = self._extra
             at = np.searchsorted(extra_features, features)
-            hit = (at < len(extra_features)) & (extra_features[np.minimum(at, len(extra_features) - 1)] == features)
+            hit = (at < len(extra_features)) & (
+                extra_features[np.minimum(at, len(extra_features) - 1)] == features
+            )
             df[hit] += extra_counts[at[hit]]
             n_docs += extra_docs
         return df, n_docs
 
 
 class IndexTfidf:
-    """The ``vectors`` half of :class:`~newsdedup.tfidf.TfidfModel`, with frequencies from the index.
+    """The ``vectors`` half of :class:`~newsdedup.judge.tfidf.TfidfModel`, with frequencies from the index.
 
     Weighting is the batch detector's (scikit-learn's smooth IDF, sublinear
     TF, L2), fitted on just the features present, renumbered 0..m-1.
@@ -125,5 +133,5 @@ class IndexTfidf:
         df, n_docs = self.cache.frequencies(distinct)
         width = 1 << max(1, int(len(distinct) - 1).bit_length())
         padded = np.zeros(width, np.int64)
-        padded[:len(df)] = df
+        padded[: len(df)] = df
         return TfidfModel(padded, n_docs).vectors(local.astype(np.uint32), np.asarray(offsets))

@@ -24,21 +24,21 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterable, Iterator, Sequence
-from itertools import chain
 from dataclasses import replace
 from datetime import timedelta
+from itertools import chain
 from typing import Any
 
 import numpy as np
 
 from ..config import DetectorConfig
-from ..featurize import Featurizer
-from ..learned import Learned, learn_from_sample
+from ..judge.verify import Verifier
 from ..models import Article
-from ..verify import Verifier
+from ..sketch.featurize import Featurizer
+from ..text.learn import Learned, learn_from_sample
 from .base import IndexStore, NewArticles
 from .idf import FrequencyCache, IndexTfidf, document_features, tfidf_terms
-from .judge import Judgement, judge, take_rows
+from .lookup import Judgement, judge, take_rows
 from .manifest import build_manifest, check_manifest, config_of, lsh_shape
 from .prepare import Prepared, Preparer, prepare
 from .stream import batches_in_time
@@ -73,7 +73,9 @@ class LiveIndex:
         IndexConfigMismatch: The index was built with another configuration.
     """
 
-    def __init__(self, store: IndexStore, config: DetectorConfig | None = None, *, create: bool = True) -> None:
+    def __init__(
+        self, store: IndexStore, config: DetectorConfig | None = None, *, create: bool = True
+    ) -> None:
         self.store = store
         manifest = store.load_manifest()
         if manifest is not None:
@@ -128,8 +130,14 @@ class LiveIndex:
         self._tick("prepare", clock)
         return self._add(articles, prepared)
 
-    def stream(self, articles: Iterable[Article], *, store: bool = True, batch_size: int = 2000,
-               max_wait: float = 1.0) -> Iterator[tuple[Article, Verdict]]:
+    def stream(
+        self,
+        articles: Iterable[Article],
+        *,
+        store: bool = True,
+        batch_size: int = 2000,
+        max_wait: float = 1.0,
+    ) -> Iterator[tuple[Article, Verdict]]:
         """(article, verdict) for a stream of articles, batched by size or time.
 
         A batch closes after ``batch_size`` articles or ``max_wait`` seconds
@@ -141,15 +149,26 @@ class LiveIndex:
         """
         learning = store and self.manifest is None
         sample = self.config.normalize.boilerplate_sample if learning else None
-        batches = batches_in_time(articles, batch_size, max_wait, first_size=sample or None,
-                                  first_wait=LEARN_WAIT if learning else None)
+        batches = batches_in_time(
+            articles,
+            batch_size,
+            max_wait,
+            first_size=sample or None,
+            first_wait=LEARN_WAIT if learning else None,
+        )
         if learning:
             first = next(batches, [])
             self._ensure_manifest(first)
-            batches = chain((first[lo:lo + batch_size] for lo in range(0, len(first), batch_size)), batches)
-        with Preparer(self.config, self.config.sign.workers, self.n_features, self.learned) as preparer:
+            batches = chain(
+                (first[lo : lo + batch_size] for lo in range(0, len(first), batch_size)), batches
+            )
+        with Preparer(
+            self.config, self.config.sign.workers, self.n_features, self.learned
+        ) as preparer:
             for batch, prepared in preparer.map(batches):
-                yield from zip(batch, self._add(batch, prepared) if store else self._check(batch, prepared))
+                yield from zip(
+                    batch, self._add(batch, prepared) if store else self._check(batch, prepared)
+                )
 
     def _check(self, articles: Sequence[Article], prepared: Prepared) -> list[Verdict]:
         return self._judge(articles, prepared)[0].verdicts
@@ -165,7 +184,9 @@ class LiveIndex:
             clock = self._tick("store", clock)
         self._tick("commit", clock)
         stored = set(rows.tolist())
-        return [replace(v, stored=True) if i in stored else v for i, v in enumerate(judgement.verdicts)]
+        return [
+            replace(v, stored=True) if i in stored else v for i, v in enumerate(judgement.verdicts)
+        ]
 
     # --- maintenance -----------------------------------------------------------------
     def remove(self, ids: Iterable[str]) -> int:
@@ -177,8 +198,9 @@ class LiveIndex:
             if not len(docs):
                 return 0
             bodies = self.store.bodies(docs)
-            features, counts = document_features(*tfidf_terms(self.config, bodies.tokens, bodies.offsets),
-                                                 self.n_features)
+            features, counts = document_features(
+                *tfidf_terms(self.config, bodies.tokens, bodies.offsets), self.n_features
+            )
             return self.store.remove(docs, features, counts)
 
     def prune(self, older_than: timedelta | float, now: float | None = None) -> int:
@@ -186,7 +208,9 @@ class LiveIndex:
         age = older_than.total_seconds() if isinstance(older_than, timedelta) else float(older_than)
         cutoff = (time.time() if now is None else now) - age
         ids = self.store.ids_older_than(cutoff)
-        return sum(self.remove(ids[lo:lo + PRUNE_BATCH]) for lo in range(0, len(ids), PRUNE_BATCH))
+        return sum(
+            self.remove(ids[lo : lo + PRUNE_BATCH]) for lo in range(0, len(ids), PRUNE_BATCH)
+        )
 
     def export(self) -> Iterator[dict[str, Any]]:
         """Every stored article (its record, plus ``index``: relation, original, added)."""
@@ -194,8 +218,12 @@ class LiveIndex:
 
     def stats(self) -> dict[str, Any]:
         """The store's counters plus the configuration fingerprint and LSH shape."""
-        return {**self.store.stats(), "fingerprint": self.config.fingerprint(), **self.shape,
-                "created": (self.manifest or {}).get("created")}
+        return {
+            **self.store.stats(),
+            "fingerprint": self.config.fingerprint(),
+            **self.shape,
+            "created": (self.manifest or {}).get("created"),
+        }
 
     def close(self) -> None:
         self.store.close()
@@ -215,7 +243,7 @@ class LiveIndex:
         """Before a new index's first write: learn from its first articles, record config and learning."""
         if self.manifest is not None:
             return
-        sample = list(first[:self.config.normalize.boilerplate_sample])
+        sample = list(first[: self.config.normalize.boilerplate_sample])
         wanted = build_manifest(self.config, learn_from_sample(sample, self.config))
         stored = self.store.save_manifest(wanted)  # another first writer may have won: use its
         check_manifest(stored, wanted, self.store.location)
@@ -228,7 +256,9 @@ class LiveIndex:
         self.timings[stage] = self.timings.get(stage, 0.0) + now - since
         return now
 
-    def _judge(self, articles: Sequence[Article], prepared: Prepared) -> tuple[Judgement, np.ndarray]:
+    def _judge(
+        self, articles: Sequence[Article], prepared: Prepared
+    ) -> tuple[Judgement, np.ndarray]:
         """Verdicts of a prepared batch, and the rows to store (all but ``seen`` ones)."""
         ids = [a.id for a in articles]
         skip: dict[int, Verdict] = {}
@@ -237,16 +267,27 @@ class LiveIndex:
         for i, aid in enumerate(ids):
             if aid in known:
                 k = known[aid]
-                skip[i] = Verdict(aid, "seen", original=k.original, note=f"already indexed as {k.relation}")
+                skip[i] = Verdict(
+                    aid, "seen", original=k.original, note=f"already indexed as {k.relation}"
+                )
             elif aid in first:
-                skip[i] = Verdict(aid, "seen", note=f"repeated in this batch (row {first[aid] + 1})")
+                skip[i] = Verdict(
+                    aid, "seen", note=f"repeated in this batch (row {first[aid] + 1})"
+                )
             else:
                 first[aid] = i
         rows = np.array([i for i in range(len(ids)) if i not in skip], np.int64)
         self._count_batch(prepared, rows)
         verifier = Verifier(self.config, IndexTfidf(self._frequencies))  # type: ignore[arg-type]
-        return judge(self.store, verifier, prepared.feats, ids, skip, self.shape,
-                     common_words=len(self.learned.common_words) > 0), rows
+        return judge(
+            self.store,
+            verifier,
+            prepared.feats,
+            ids,
+            skip,
+            self.shape,
+            common_words=len(self.learned.common_words) > 0,
+        ), rows
 
     def _count_batch(self, prepared: Prepared, rows: np.ndarray) -> None:
         """Let the batch's own new articles count in IDF, as they would in a batch run."""
@@ -254,11 +295,19 @@ class LiveIndex:
             feats = prepared.feats
             tokens, _, offsets = take_rows(feats.tokens, feats.flags, feats.offsets, rows)
             prepared.df_features, prepared.df_counts = document_features(
-                *tfidf_terms(self.config, tokens, offsets), self.n_features)
+                *tfidf_terms(self.config, tokens, offsets), self.n_features
+            )
         self._frequencies.with_batch(prepared.df_features, prepared.df_counts, len(rows))
 
-    def _new_articles(self, articles: Sequence[Article], prepared: Prepared, j: Judgement, rows: np.ndarray,
-                      docs: np.ndarray, added: float) -> NewArticles:
+    def _new_articles(
+        self,
+        articles: Sequence[Article],
+        prepared: Prepared,
+        j: Judgement,
+        rows: np.ndarray,
+        docs: np.ndarray,
+        added: float,
+    ) -> NewArticles:
         feats = prepared.feats
         slot = np.full(len(articles), -1, np.int64)
         slot[rows] = np.arange(len(rows))
@@ -271,10 +320,20 @@ class LiveIndex:
         tokens, flags, offsets = take_rows(feats.tokens, feats.flags, feats.offsets, rows)
         published = [articles[i].published for i in rows.tolist()]
         return NewArticles(
-            docs=docs, ids=[articles[i].id for i in rows.tolist()], roots=roots,
-            relations=[j.relations[i] for i in rows.tolist()], in_lsh=j.in_lsh[rows],
-            exact_keys=feats.exact_keys[rows], signatures=feats.signatures[rows],
-            word_signatures=feats.word_signatures[rows], tokens=tokens, flags=flags, offsets=offsets,
+            docs=docs,
+            ids=[articles[i].id for i in rows.tolist()],
+            roots=roots,
+            relations=[j.relations[i] for i in rows.tolist()],
+            in_lsh=j.in_lsh[rows],
+            exact_keys=feats.exact_keys[rows],
+            signatures=feats.signatures[rows],
+            word_signatures=feats.word_signatures[rows],
+            tokens=tokens,
+            flags=flags,
+            offsets=offsets,
             published=np.array([p.timestamp() if p else np.nan for p in published], np.float64),
-            added=np.full(len(rows), added), records=[prepared.records[i] for i in rows.tolist()],
-            df_features=prepared.df_features, df_counts=prepared.df_counts)
+            added=np.full(len(rows), added),
+            records=[prepared.records[i] for i in rows.tolist()],
+            df_features=prepared.df_features,
+            df_counts=prepared.df_counts,
+        )

@@ -20,14 +20,21 @@ import time
 from typing import Any
 
 from .. import __version__
-from ..candidates import lsh_params
 from ..config import NORMALIZER_VERSION, DetectorConfig
 from ..errors import IndexConfigMismatch, IndexStoreError
-from ..featurize import REWRITE_NUM_PERM
-from ..learned import Learned
-from ..tfidf import DEFAULT_FEATURES
+from ..judge.tfidf import DEFAULT_FEATURES
+from ..sketch.candidates import lsh_params
+from ..sketch.featurize import REWRITE_NUM_PERM
+from ..text.learn import Learned
 
-__all__ = ["SCHEMA_VERSION", "build_manifest", "check_manifest", "config_of", "differences", "lsh_shape"]
+__all__ = [
+    "SCHEMA_VERSION",
+    "build_manifest",
+    "check_manifest",
+    "config_of",
+    "differences",
+    "lsh_shape",
+]
 
 #: Bumped when the stored layout changes.
 SCHEMA_VERSION = 1
@@ -44,8 +51,13 @@ def lsh_shape(config: DetectorConfig) -> dict[str, int]:
     else:
         bands, rows = lsh_params(lsh.threshold, config.sign.num_perm, tuple(lsh.weights))
     word_bands, word_rows = lsh_params(lsh.rewrite_threshold, REWRITE_NUM_PERM)
-    return {"bands": bands, "rows": rows, "word_bands": word_bands, "word_rows": word_rows,
-            "word_num_perm": REWRITE_NUM_PERM}
+    return {
+        "bands": bands,
+        "rows": rows,
+        "word_bands": word_bands,
+        "word_rows": word_rows,
+        "word_num_perm": REWRITE_NUM_PERM,
+    }
 
 
 def build_manifest(config: DetectorConfig, learned: Learned | None = None) -> dict[str, Any]:
@@ -75,8 +87,11 @@ def config_of(manifest: dict[str, Any], location: str) -> DetectorConfig:
         IndexStoreError: The manifest is unreadable or from another schema.
     """
     if manifest.get("schema") != SCHEMA_VERSION:
-        raise IndexStoreError(f"index layout version {manifest.get('schema')!r} is not supported by this "
-                              f"newsdedup (expects {SCHEMA_VERSION}); rebuild the index", path=location)
+        raise IndexStoreError(
+            f"index layout version {manifest.get('schema')!r} is not supported by this "
+            f"newsdedup (expects {SCHEMA_VERSION}); rebuild the index",
+            path=location,
+        )
     data = dict(manifest.get("config") or {})
     data.pop("normalizer_version", None)
     return DetectorConfig.from_dict(data)
@@ -87,9 +102,20 @@ def _flat(manifest: dict[str, Any]) -> dict[str, Any]:
     flat: dict[str, Any] = {}
     for group, values in (manifest.get("config") or {}).items():
         if isinstance(values, dict):
-            flat.update({name: value for name, value in values.items() if (group, name) not in _RUNTIME_ONLY})
-    flat.update({key: value for key, value in manifest.items()
-                 if key not in ("config", "created", "created_by", "learned")})
+            flat.update(
+                {
+                    name: value
+                    for name, value in values.items()
+                    if (group, name) not in _RUNTIME_ONLY
+                }
+            )
+    flat.update(
+        {
+            key: value
+            for key, value in manifest.items()
+            if key not in ("config", "created", "created_by", "learned")
+        }
+    )
     return flat
 
 
@@ -119,4 +145,6 @@ def check_manifest(stored: dict[str, Any], wanted: dict[str, Any], location: str
         shown = "; ".join(diffs[:4]) + (f"; and {len(diffs) - 4} more" if len(diffs) > 4 else "")
         raise IndexConfigMismatch(
             f"index was built with another configuration ({shown}); open it without those options to use "
-            "its own, or build a new index", path=location)
+            "its own, or build a new index",
+            path=location,
+        )

@@ -25,10 +25,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..config import DetectorConfig
-from ..featurize import BatchFeatures, Featurizer
-from ..learned import Learned
+from ..judge.tfidf import DEFAULT_FEATURES
 from ..models import Article
-from ..tfidf import DEFAULT_FEATURES
+from ..sketch.featurize import BatchFeatures, Featurizer
+from ..text.learn import Learned
 from .codec import encode_record
 from .idf import document_features, tfidf_terms
 from .stream import put_until_stopped
@@ -49,10 +49,14 @@ class Prepared:
     df_counts: np.ndarray
 
 
-def prepare(featurizer: Featurizer, articles: Sequence[Article], n_features: int = DEFAULT_FEATURES) -> Prepared:
+def prepare(
+    featurizer: Featurizer, articles: Sequence[Article], n_features: int = DEFAULT_FEATURES
+) -> Prepared:
     """Featurise a batch, count its document frequencies, encode its records."""
     feats = featurizer.run([(a.full_text, a.source) for a in articles])
-    features, counts = document_features(*tfidf_terms(featurizer.config, feats.tokens, feats.offsets), n_features)
+    features, counts = document_features(
+        *tfidf_terms(featurizer.config, feats.tokens, feats.offsets), n_features
+    )
     return Prepared(feats, [encode_record(a.to_dict()) for a in articles], features, counts)
 
 
@@ -66,7 +70,11 @@ def _init_worker(config: DetectorConfig, n_features: int, learned: Learned) -> N
     global _WORKER, _N_FEATURES
     _WORKER = Featurizer(config, learned)
     _N_FEATURES = n_features
-    prepare(_WORKER, [Article("warm-up", "load the compiled kernels now, not with the first batch")], n_features)
+    prepare(
+        _WORKER,
+        [Article("warm-up", "load the compiled kernels now, not with the first batch")],
+        n_features,
+    )
 
 
 def _prepare_in_worker(articles: list[Article]) -> Prepared:
@@ -77,8 +85,13 @@ def _prepare_in_worker(articles: list[Article]) -> Prepared:
 class Preparer:
     """Prepares batches in this process (``workers=1``) or in a pool of worker processes."""
 
-    def __init__(self, config: DetectorConfig, workers: int = 1, n_features: int = DEFAULT_FEATURES,
-                 learned: Learned | None = None) -> None:
+    def __init__(
+        self,
+        config: DetectorConfig,
+        workers: int = 1,
+        n_features: int = DEFAULT_FEATURES,
+        learned: Learned | None = None,
+    ) -> None:
         self.config = config
         self.workers = max(1, workers)
         self.n_features = n_features
@@ -91,8 +104,11 @@ class Preparer:
             # Started before any reader thread exists, so forking copies no thread's locks.
             methods = multiprocessing.get_all_start_methods()
             ctx = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
-            self._pool = ctx.Pool(self.workers, initializer=_init_worker,
-                                  initargs=(self.config, self.n_features, self.learned))
+            self._pool = ctx.Pool(
+                self.workers,
+                initializer=_init_worker,
+                initargs=(self.config, self.n_features, self.learned),
+            )
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -109,8 +125,12 @@ class Preparer:
             return
         results: queue.Queue = queue.Queue(maxsize=AHEAD)
         stop = threading.Event()
-        threading.Thread(target=self._submit, args=(batches, results, stop), daemon=True,
-                         name="newsdedup-prepare").start()
+        threading.Thread(
+            target=self._submit,
+            args=(batches, results, stop),
+            daemon=True,
+            name="newsdedup-prepare",
+        ).start()
         try:
             while True:
                 kind, batch, value = results.get()
@@ -122,7 +142,9 @@ class Preparer:
         finally:
             stop.set()
 
-    def _submit(self, batches: Iterator[list[Article]], results: queue.Queue, stop: threading.Event) -> None:
+    def _submit(
+        self, batches: Iterator[list[Article]], results: queue.Queue, stop: threading.Event
+    ) -> None:
         def put(item: tuple) -> bool:
             return put_until_stopped(results, item, stop)
 

@@ -49,6 +49,7 @@ __all__ = ["RedisStore"]
 LOCK_LEASE = 15.0
 _PIPE_CHUNK = 2000
 
+
 class RedisStore(IndexStore):
     """An index in Redis under a key prefix.
 
@@ -62,10 +63,17 @@ class RedisStore(IndexStore):
         ConfigError: The URL is not a Redis URL, or the redis client is missing.
     """
 
-    def __init__(self, url: str = "redis://127.0.0.1:6379/0", *, prefix: str = "newsdedup",
-                 wait_seconds: float = 120.0) -> None:
+    def __init__(
+        self,
+        url: str = "redis://127.0.0.1:6379/0",
+        *,
+        prefix: str = "newsdedup",
+        wait_seconds: float = 120.0,
+    ) -> None:
         if redis is None:
-            raise ConfigError("the Redis backend needs the redis client: pip install 'newsdedup[redis]'")
+            raise ConfigError(
+                "the Redis backend needs the redis client: pip install 'newsdedup[redis]'"
+            )
         self.location = f"{url} (prefix {prefix!r})"
         self.url, self.prefix, self.wait_seconds = url, prefix, wait_seconds
         try:
@@ -109,11 +117,17 @@ class RedisStore(IndexStore):
         keys = [self._key("doc", int(d)) for d in docs]
         if not keys:
             return []
-        flat = [v for reply in self._pipelined(lambda p: self._scripts.hmget_many(p, keys, fields)) for v in reply]
+        flat = [
+            v
+            for reply in self._pipelined(lambda p: self._scripts.hmget_many(p, keys, fields))
+            for v in reply
+        ]
         width = len(fields)
-        return [flat[i:i + width] for i in range(0, len(flat), width)]
+        return [flat[i : i + width] for i in range(0, len(flat), width)]
 
-    def _bucket_keys(self, signatures: np.ndarray, word_signatures: np.ndarray) -> list[list[tuple[Any, bytes]]]:
+    def _bucket_keys(
+        self, signatures: np.ndarray, word_signatures: np.ndarray
+    ) -> list[list[tuple[Any, bytes]]]:
         if self._buckets is None:
             assert self._shape is not None
             self._buckets = DatasketchBuckets(self._params, self.prefix, self._shape, self._perms)
@@ -148,11 +162,19 @@ class RedisStore(IndexStore):
         roots = [int(r[0]) if r[0] is not None else -1 for r in rows]
         root_ids = self._hmget_docs(np.array([r for r in roots if r >= 0], np.int64), ("id",))
         names = dict(zip([r for r in roots if r >= 0], (x[0] for x in root_ids)))
-        return {aid: Known(doc, _text(names.get(root)), _text(row[1]) or "")
-                for (aid, doc), row, root in zip(found, rows, roots) if row[1] is not None}
+        return {
+            aid: Known(doc, _text(names.get(root)), _text(row[1]) or "")
+            for (aid, doc), row, root in zip(found, rows, roots)
+            if row[1] is not None
+        }
 
-    def candidates(self, signatures: np.ndarray, word_signatures: np.ndarray, exact_keys: np.ndarray,
-                   max_bucket: int) -> list[np.ndarray]:
+    def candidates(
+        self,
+        signatures: np.ndarray,
+        word_signatures: np.ndarray,
+        exact_keys: np.ndarray,
+        max_bucket: int,
+    ) -> list[np.ndarray]:
         n = len(signatures)
         if self._shape is None or n == 0:
             return [np.zeros(0, np.int64) for _ in range(n)]
@@ -163,13 +185,17 @@ class RedisStore(IndexStore):
         # One script reads every bucket: k-gram buckets and exact keys give at most max_bucket
         # members (a random sample of a bigger one), a bigger word-set bucket gives none.
         flat_keys = [k for row in keys for k in row] + [self._key("exact", x) for x in exact if x]
-        sample = [j < bands for row in keys for j in range(len(row))] + [True] * sum(1 for x in exact if x)
-        replies = self._pipelined(lambda p: self._scripts.read_buckets(p, flat_keys, sample, max_bucket))
+        sample = [j < bands for row in keys for j in range(len(row))] + [True] * sum(
+            1 for x in exact if x
+        )
+        replies = self._pipelined(
+            lambda p: self._scripts.read_buckets(p, flat_keys, sample, max_bucket)
+        )
         members = _split_counted([v for reply in replies for v in reply])
         out: list[set] = [set() for _ in range(n)]
         at = 0
         for i in range(n):
-            for part in members[at:at + len(keys[i])]:
+            for part in members[at : at + len(keys[i])]:
                 out[i].update(part)
             at += len(keys[i])
         for i, x in enumerate(exact):
@@ -182,9 +208,15 @@ class RedisStore(IndexStore):
         docs = np.asarray(docs, np.int64)
         rows = self._hmget_docs(docs, ("id", "root", "exact", "sig", "wsig"))
         n = len(docs)
-        out = Summaries(docs, np.zeros(n, bool), [None] * n, np.full(n, -1, np.int64), np.zeros(n, np.uint64),
-                        np.full((n, self._perms[0]), 0xFFFFFFFF, np.uint32),
-                        np.full((n, self._perms[1]), 0xFFFFFFFF, np.uint32))
+        out = Summaries(
+            docs,
+            np.zeros(n, bool),
+            [None] * n,
+            np.full(n, -1, np.int64),
+            np.zeros(n, np.uint64),
+            np.full((n, self._perms[0]), 0xFFFFFFFF, np.uint32),
+            np.full((n, self._perms[1]), 0xFFFFFFFF, np.uint32),
+        )
         at = [i for i, row in enumerate(rows) if row[0] is not None]
         found = [rows[i] for i in at]
         if not found:
@@ -194,8 +226,12 @@ class RedisStore(IndexStore):
             out.ids[i] = row[0].decode("utf-8")
         out.roots[at] = [int(r[1]) for r in found]
         out.exact_keys[at] = np.array([int(r[2]) for r in found], np.uint64)
-        out.signatures[at] = np.frombuffer(b"".join(r[3] for r in found), np.uint32).reshape(len(found), -1)
-        out.word_signatures[at] = np.frombuffer(b"".join(r[4] for r in found), np.uint32).reshape(len(found), -1)
+        out.signatures[at] = np.frombuffer(b"".join(r[3] for r in found), np.uint32).reshape(
+            len(found), -1
+        )
+        out.word_signatures[at] = np.frombuffer(b"".join(r[4] for r in found), np.uint32).reshape(
+            len(found), -1
+        )
         return out
 
     def bodies(self, docs: np.ndarray) -> Bodies:
@@ -208,7 +244,7 @@ class RedisStore(IndexStore):
             pipe = self._r.pipeline(transaction=False)
             pipe.hget(self._key("meta"), "n")
             for lo in range(0, len(features), _PIPE_CHUNK):
-                pipe.hmget(self._key("df"), features[lo:lo + _PIPE_CHUNK])
+                pipe.hmget(self._key("df"), features[lo : lo + _PIPE_CHUNK])
             replies = pipe.execute()
         values = [int(v) if v is not None else 0 for part in replies[1:] for v in part]
         return np.array(values, np.int64), int(replies[0] or 0)
@@ -217,10 +253,14 @@ class RedisStore(IndexStore):
     @contextlib.contextmanager
     def writing(self) -> Iterator[None]:
         with self._errors():
-            lock = self._r.lock(self._key("lock"), timeout=LOCK_LEASE, blocking_timeout=self.wait_seconds)
+            lock = self._r.lock(
+                self._key("lock"), timeout=LOCK_LEASE, blocking_timeout=self.wait_seconds
+            )
             if not lock.acquire():
-                raise IndexStoreError(f"another writer kept the index locked for over {self.wait_seconds:.0f} s",
-                                      path=self.location)
+                raise IndexStoreError(
+                    f"another writer kept the index locked for over {self.wait_seconds:.0f} s",
+                    path=self.location,
+                )
         try:
             yield
         finally:
@@ -248,24 +288,40 @@ class RedisStore(IndexStore):
                 self._store_doc(pipe, batch, i, doc)
             self._scripts.add_to_buckets(pipe, buckets, members)
             self._scripts.increment(pipe, self._key("df"), batch.df_features, batch.df_counts)
-            self._scripts.increment(pipe, self._key("relations"), list(relations), list(relations.values()))
+            self._scripts.increment(
+                pipe, self._key("relations"), list(relations), list(relations.values())
+            )
             pipe.hincrby(self._key("meta"), "n", len(batch))
+
         self._pipelined(commands, transaction=True)
 
     def _store_doc(self, pipe, batch: NewArticles, i: int, doc: int) -> None:
         lo, hi = batch.offsets[i], batch.offsets[i + 1]
         published = batch.published[i]
         exact = int(np.uint64(batch.exact_keys[i]))
-        pipe.hset(self._key("doc", doc), mapping={
-            "id": batch.ids[i], "root": int(batch.roots[i]), "relation": batch.relations[i], "exact": exact,
-            "in_lsh": int(batch.in_lsh[i]), "added": float(batch.added[i]),
-            "published": "" if np.isnan(published) else float(published),
-            "sig": batch.signatures[i].tobytes(), "wsig": batch.word_signatures[i].tobytes(),
-            "tokens": batch.tokens[lo:hi].tobytes(), "numbers": pack_flags(batch.flags[lo:hi]),
-            "record": batch.records[i]})
+        pipe.hset(
+            self._key("doc", doc),
+            mapping={
+                "id": batch.ids[i],
+                "root": int(batch.roots[i]),
+                "relation": batch.relations[i],
+                "exact": exact,
+                "in_lsh": int(batch.in_lsh[i]),
+                "added": float(batch.added[i]),
+                "published": "" if np.isnan(published) else float(published),
+                "sig": batch.signatures[i].tobytes(),
+                "wsig": batch.word_signatures[i].tobytes(),
+                "tokens": batch.tokens[lo:hi].tobytes(),
+                "numbers": pack_flags(batch.flags[lo:hi]),
+                "record": batch.records[i],
+            },
+        )
         if exact:
             pipe.sadd(self._key("exact", exact), doc)
-        pipe.zadd(self._key("age"), {doc: float(batch.added[i]) if np.isnan(published) else float(published)})
+        pipe.zadd(
+            self._key("age"),
+            {doc: float(batch.added[i]) if np.isnan(published) else float(published)},
+        )
 
     def remove(self, docs: np.ndarray, df_features: np.ndarray, df_counts: np.ndarray) -> int:
         docs = np.asarray(docs, np.int64)
@@ -274,8 +330,10 @@ class RedisStore(IndexStore):
         if not present:
             return 0
         lsh = [(d, r) for d, r in present if r[2] == b"1"]
-        buckets = self._bucket_keys(np.array([np.frombuffer(r[4], np.uint32) for _, r in lsh]).reshape(len(lsh), -1),
-                                    np.array([np.frombuffer(r[5], np.uint32) for _, r in lsh]).reshape(len(lsh), -1))
+        buckets = self._bucket_keys(
+            np.array([np.frombuffer(r[4], np.uint32) for _, r in lsh]).reshape(len(lsh), -1),
+            np.array([np.frombuffer(r[5], np.uint32) for _, r in lsh]).reshape(len(lsh), -1),
+        )
         relations: dict[str, int] = {}
         for _, r in present:
             relations[r[3].decode()] = relations.get(r[3].decode(), 0) - 1
@@ -288,8 +346,11 @@ class RedisStore(IndexStore):
                 pipe.srem(self._key("exact", int(r[1])), doc)
             pipe.zrem(self._key("age"), *[d for d, _ in present])
             self._scripts.increment(pipe, self._key("df"), df_features, -np.asarray(df_counts))
-            self._scripts.increment(pipe, self._key("relations"), list(relations), list(relations.values()))
+            self._scripts.increment(
+                pipe, self._key("relations"), list(relations), list(relations.values())
+            )
             pipe.hincrby(self._key("meta"), "n", -len(present))
+
         self._pipelined(commands, transaction=True)
         self._promote_twins({int(r[1]) for _, r in lsh if int(r[1])})
         return len(present)
@@ -304,38 +365,63 @@ class RedisStore(IndexStore):
                 s = self.summaries(np.array(docs[:1], np.int64))
                 bands = self._bucket_keys(s.signatures, s.word_signatures)[0]
                 member = str(docs[0]).encode()
-                self._pipelined(lambda p: [self._scripts.add_to_buckets(p, [bands], [member]),
-                                           p.hset(self._key("doc", docs[0]), "in_lsh", 1)], transaction=True)
+                self._pipelined(
+                    lambda p, bands=bands, member=member, doc=docs[0]: [
+                        self._scripts.add_to_buckets(p, [bands], [member]),
+                        p.hset(self._key("doc", doc), "in_lsh", 1),
+                    ],
+                    transaction=True,
+                )
 
     def ids_older_than(self, cutoff: float) -> list[str]:
         with self._errors():
             docs = [int(d) for d in self._r.zrangebyscore(self._key("age"), "-inf", f"({cutoff}")]
-        return [r[0].decode("utf-8") for r in self._hmget_docs(np.array(sorted(docs), np.int64), ("id",))
-                if r[0] is not None]
+        return [
+            r[0].decode("utf-8")
+            for r in self._hmget_docs(np.array(sorted(docs), np.int64), ("id",))
+            if r[0] is not None
+        ]
 
     # --- whole index -----------------------------------------------------------------
     def export(self) -> Iterator[dict[str, Any]]:
         with self._errors():
             top = int(self._r.hget(self._key("meta"), "seq") or 0)
         for lo in range(1, top + 1, 500):
-            rows = self._hmget_docs(np.arange(lo, min(lo + 500, top + 1)), ("record", "relation", "root", "added"))
+            rows = self._hmget_docs(
+                np.arange(lo, min(lo + 500, top + 1)), ("record", "relation", "root", "added")
+            )
             rows = [r for r in rows if r[0] is not None]
             roots = [int(r[2]) for r in rows]
             names = self._hmget_docs(np.array([max(x, 0) for x in roots], np.int64), ("id",))
             for r, root, name in zip(rows, roots, names):
-                yield exported_record(decode_record(r[0]), r[1].decode(), _text(name[0]) if root >= 0 else None,
-                                float(r[3]))
+                yield exported_record(
+                    decode_record(r[0]),
+                    r[1].decode(),
+                    _text(name[0]) if root >= 0 else None,
+                    float(r[3]),
+                )
 
     def stats(self) -> dict[str, Any]:
         with self._errors():
             n = int(self._r.hget(self._key("meta"), "n") or 0)
-            relations = {k.decode(): int(v) for k, v in self._r.hgetall(self._key("relations")).items() if int(v)}
+            relations = {
+                k.decode(): int(v)
+                for k, v in self._r.hgetall(self._key("relations")).items()
+                if int(v)
+            }
             oldest = self._r.zrange(self._key("age"), 0, 0, withscores=True)
             newest = self._r.zrange(self._key("age"), -1, -1, withscores=True)
             used = int(self._r.info("memory").get("used_memory", 0))
-        return {"backend": "redis", "location": self.location, "articles": n, "relations": relations,
-                "oldest": oldest[0][1] if oldest else None, "newest": newest[0][1] if newest else None,
-                "bytes": used, "bytes_note": "memory used by the whole Redis server"}
+        return {
+            "backend": "redis",
+            "location": self.location,
+            "articles": n,
+            "relations": relations,
+            "oldest": oldest[0][1] if oldest else None,
+            "newest": newest[0][1] if newest else None,
+            "bytes": used,
+            "bytes_note": "memory used by the whole Redis server",
+        }
 
     def close(self) -> None:
         with contextlib.suppress(Exception):
@@ -347,7 +433,7 @@ def _split_counted(flat: list) -> list[list]:
     out, i = [], 0
     while i < len(flat):
         n = int(flat[i])
-        out.append(flat[i + 1:i + 1 + n])
+        out.append(flat[i + 1 : i + 1 + n])
         i += 1 + n
     return out
 

@@ -79,16 +79,33 @@ class DatasketchBuckets:
         perms: (k-gram, word-set) signature lengths.
     """
 
-    def __init__(self, redis_params: dict[str, Any], prefix: str, shape: dict[str, int],
-                 perms: tuple[int, int]) -> None:
+    def __init__(
+        self,
+        redis_params: dict[str, Any],
+        prefix: str,
+        shape: dict[str, int],
+        perms: tuple[int, int],
+    ) -> None:
         from datasketch import MinHashLSH
 
-        params = {k: v for k, v in redis_params.items() if k not in ("socket_timeout", "socket_connect_timeout")}
+        params = {
+            k: v
+            for k, v in redis_params.items()
+            if k not in ("socket_timeout", "socket_connect_timeout")
+        }
         config = {"type": "redis", "redis": params}
-        self.main = MinHashLSH(num_perm=perms[0], params=(shape["bands"], shape["rows"]), prepickle=False,
-                               storage_config={**config, "basename": f"{prefix}:lsh".encode()})
-        self.word = MinHashLSH(num_perm=perms[1], params=(shape["word_bands"], shape["word_rows"]),
-                               prepickle=False, storage_config={**config, "basename": f"{prefix}:wlsh".encode()})
+        self.main = MinHashLSH(
+            num_perm=perms[0],
+            params=(shape["bands"], shape["rows"]),
+            prepickle=False,
+            storage_config={**config, "basename": f"{prefix}:lsh".encode()},
+        )
+        self.word = MinHashLSH(
+            num_perm=perms[1],
+            params=(shape["word_bands"], shape["word_rows"]),
+            prepickle=False,
+            storage_config={**config, "basename": f"{prefix}:wlsh".encode()},
+        )
 
     def of(self, signatures: np.ndarray, word_signatures: np.ndarray) -> list[list[Bucket]]:
         """Every bucket of every row, k-gram bands first, as ``MinHashLSH.insert`` would fill them.
@@ -98,10 +115,15 @@ class DatasketchBuckets:
         main, word = self.main, self.word
         out = []
         for i in range(len(signatures)):
-            row = [(table, main._H(signatures[i, s:e])) for (s, e), table in zip(main.hashranges, main.hashtables)]
+            row = [
+                (table, main._H(signatures[i, s:e]))
+                for (s, e), table in zip(main.hashranges, main.hashtables)
+            ]
             if word_signatures.shape[1]:
-                row += [(table, word._H(word_signatures[i, s:e]))
-                        for (s, e), table in zip(word.hashranges, word.hashtables)]
+                row += [
+                    (table, word._H(word_signatures[i, s:e]))
+                    for (s, e), table in zip(word.hashranges, word.hashtables)
+                ]
             out.append(row)
         return out
 
@@ -119,19 +141,21 @@ class BatchScripts:
     def read_buckets(self, pipe: Any, keys: list[bytes], sample: list[bool], cap: int) -> None:
         """Queue capped reads of buckets (see ``_BUCKETS_READ``); one reply per call, in chunks."""
         for lo in range(0, len(keys), _PER_CALL // 4):
-            part = keys[lo:lo + _PER_CALL // 4]
-            modes = ["s" if x else "k" for x in sample[lo:lo + _PER_CALL // 4]]
+            part = keys[lo : lo + _PER_CALL // 4]
+            modes = ["s" if x else "k" for x in sample[lo : lo + _PER_CALL // 4]]
             self._read(keys=part, args=[cap, *modes], client=pipe)
 
     def hmget_many(self, pipe: Any, keys: list[str], fields: tuple[str, ...]) -> None:
         """Queue HMGET of ``fields`` for every key, in chunks (replies: flat value lists)."""
         for lo in range(0, len(keys), _PER_CALL // 8):
-            self._hmget(keys=keys[lo:lo + _PER_CALL // 8], args=list(fields), client=pipe)
+            self._hmget(keys=keys[lo : lo + _PER_CALL // 8], args=list(fields), client=pipe)
 
     def add_to_buckets(self, pipe: Any, buckets: list[list[Bucket]], members: list[bytes]) -> None:
         self._buckets(self._add, pipe, buckets, members)
 
-    def remove_from_buckets(self, pipe: Any, buckets: list[list[Bucket]], members: list[bytes]) -> None:
+    def remove_from_buckets(
+        self, pipe: Any, buckets: list[list[Bucket]], members: list[bytes]
+    ) -> None:
         self._buckets(self._remove, pipe, buckets, members)
 
     @staticmethod
@@ -143,10 +167,14 @@ class BatchScripts:
                 keys += [table._name, table.redis_key(h)]
                 args += [h, member]
         for lo in range(0, len(keys), _PER_CALL):
-            script(keys=keys[lo:lo + _PER_CALL], args=args[lo:lo + _PER_CALL], client=pipe)
+            script(keys=keys[lo : lo + _PER_CALL], args=args[lo : lo + _PER_CALL], client=pipe)
 
     def increment(self, pipe: Any, key: str, fields: Any, counts: Any) -> None:
         """HINCRBY ``key`` field by count, for every pair."""
-        flat = [x for pair in zip(np.asarray(fields).tolist(), np.asarray(counts).tolist()) for x in pair]
+        flat = [
+            x
+            for pair in zip(np.asarray(fields).tolist(), np.asarray(counts).tolist())
+            for x in pair
+        ]
         for lo in range(0, len(flat), _PER_CALL):
-            self._incr(keys=[key], args=flat[lo:lo + _PER_CALL], client=pipe)
+            self._incr(keys=[key], args=flat[lo : lo + _PER_CALL], client=pipe)

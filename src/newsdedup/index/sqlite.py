@@ -41,8 +41,15 @@ import numpy as np
 
 from ..errors import BackendUnavailable, IndexStoreError
 from .base import Bodies, IndexStore, Known, NewArticles, Summaries
-from .codec import (band_keys, bodies_from_blobs, cap_per_key, decode_record, exported_record, join_lookups,
-                    pack_flags)
+from .codec import (
+    band_keys,
+    bodies_from_blobs,
+    cap_per_key,
+    decode_record,
+    exported_record,
+    join_lookups,
+    pack_flags,
+)
 
 __all__ = ["SQLiteStore"]
 
@@ -69,7 +76,7 @@ _CHUNK = 900
 
 def _chunks(values: list, size: int = _CHUNK) -> Iterator[list]:
     for lo in range(0, len(values), size):
-        yield values[lo:lo + size]
+        yield values[lo : lo + size]
 
 
 class SQLiteStore(IndexStore):
@@ -86,24 +93,36 @@ class SQLiteStore(IndexStore):
         BackendUnavailable: The file cannot be opened.
     """
 
-    def __init__(self, path: str | os.PathLike[str], *, create: bool = True, wait_seconds: float = 120.0) -> None:
+    def __init__(
+        self, path: str | os.PathLike[str], *, create: bool = True, wait_seconds: float = 120.0
+    ) -> None:
         self.location = str(path)
         self.wait_seconds = wait_seconds
         self._shape: dict[str, int] | None = None
         self._perms = (0, 0)
         memory = self.location == ":memory:"
         if not memory and not create and not os.path.exists(self.location):
-            raise IndexStoreError("no index here (create one with `newsdedup index add`)", path=self.location)
+            raise IndexStoreError(
+                "no index here (create one with `newsdedup index add`)", path=self.location
+            )
         try:
-            self._db = sqlite3.connect(self.location, timeout=min(10.0, wait_seconds), isolation_level=None,
-                                       check_same_thread=False)
+            self._db = sqlite3.connect(
+                self.location,
+                timeout=min(10.0, wait_seconds),
+                isolation_level=None,
+                check_same_thread=False,
+            )
         except sqlite3.Error as err:
             raise BackendUnavailable(f"cannot open the index: {err}", path=self.location) from None
         with self._errors():
-            self._db.execute("PRAGMA busy_timeout = %d" % int(min(10.0, wait_seconds) * 1000))
+            self._db.execute(f"PRAGMA busy_timeout = {int(min(10.0, wait_seconds) * 1000)}")
             self._retry(lambda: self._db.execute("PRAGMA journal_mode = WAL"))
-            for pragma in ("synchronous = NORMAL", "cache_size = -65536", "temp_store = MEMORY",
-                           "wal_autocheckpoint = 16384"):
+            for pragma in (
+                "synchronous = NORMAL",
+                "cache_size = -65536",
+                "temp_store = MEMORY",
+                "wal_autocheckpoint = 16384",
+            ):
                 self._db.execute(f"PRAGMA {pragma}")
             self._retry(lambda: self._db.executescript(f"BEGIN IMMEDIATE;{_SCHEMA}COMMIT;"))
         self.load_manifest()
@@ -119,10 +138,14 @@ class SQLiteStore(IndexStore):
                     self._db.execute("ROLLBACK")
             text = str(err)
             if "not a database" in text or "malformed" in text:
-                raise IndexStoreError(f"not a newsdedup index, or damaged: {text}", path=self.location) from None
+                raise IndexStoreError(
+                    f"not a newsdedup index, or damaged: {text}", path=self.location
+                ) from None
             if "locked" in text or "busy" in text:
-                raise IndexStoreError(f"another process kept the index locked for over {self.wait_seconds:.0f} s",
-                                      path=self.location) from None
+                raise IndexStoreError(
+                    f"another process kept the index locked for over {self.wait_seconds:.0f} s",
+                    path=self.location,
+                ) from None
             raise IndexStoreError(f"index error: {text}", path=self.location) from None
 
     def _retry(self, action):
@@ -131,7 +154,9 @@ class SQLiteStore(IndexStore):
             try:
                 return action()
             except sqlite3.OperationalError as err:
-                if ("locked" not in str(err) and "busy" not in str(err)) or time.monotonic() > deadline:
+                if (
+                    "locked" not in str(err) and "busy" not in str(err)
+                ) or time.monotonic() > deadline:
                     raise
                 with contextlib.suppress(sqlite3.Error):
                     if self._db.in_transaction:
@@ -159,7 +184,9 @@ class SQLiteStore(IndexStore):
     def save_manifest(self, manifest: dict[str, Any]) -> dict[str, Any]:
         with self._errors():
             self._retry(lambda: self._db.execute("BEGIN IMMEDIATE"))
-            self._db.execute("INSERT OR IGNORE INTO meta VALUES ('manifest', ?)", (json.dumps(manifest),))
+            self._db.execute(
+                "INSERT OR IGNORE INTO meta VALUES ('manifest', ?)", (json.dumps(manifest),)
+            )
             self._db.execute("COMMIT")
         stored = self.load_manifest()
         assert stored is not None
@@ -167,12 +194,20 @@ class SQLiteStore(IndexStore):
 
     # --- reads -----------------------------------------------------------------------
     def known(self, ids: list[str]) -> dict[str, Known]:
-        rows = self._rows("SELECT a.id, a.doc, r.id, a.relation FROM articles a LEFT JOIN articles r "
-                          "ON r.doc = a.root WHERE a.id IN ({})", list(ids))
+        rows = self._rows(
+            "SELECT a.id, a.doc, r.id, a.relation FROM articles a LEFT JOIN articles r "
+            "ON r.doc = a.root WHERE a.id IN ({})",
+            list(ids),
+        )
         return {aid: Known(doc, original, relation) for aid, doc, original, relation in rows}
 
-    def candidates(self, signatures: np.ndarray, word_signatures: np.ndarray, exact_keys: np.ndarray,
-                   max_bucket: int) -> list[np.ndarray]:
+    def candidates(
+        self,
+        signatures: np.ndarray,
+        word_signatures: np.ndarray,
+        exact_keys: np.ndarray,
+        max_bucket: int,
+    ) -> list[np.ndarray]:
         n = len(signatures)
         if self._shape is None or n == 0:
             return [np.zeros(0, np.int64) for _ in range(n)]
@@ -183,12 +218,18 @@ class SQLiteStore(IndexStore):
         # k-gram buckets and exact keys hold copies of one story: one IN query, then the newest
         # max_bucket docs of each. Word-set buckets are read per key, at most max_bucket + 1 docs
         # along the (key, doc) primary key: a fuller one is a stop bucket and is skipped.
-        found = self._rows("SELECT key, doc FROM bands WHERE key IN ({})", np.unique(keys[:, :bands]).tolist())
-        found += self._rows("SELECT exact_key, doc FROM articles WHERE exact_key IN ({})",
-                            np.unique(exact[with_text]).tolist())
+        found = self._rows(
+            "SELECT key, doc FROM bands WHERE key IN ({})", np.unique(keys[:, :bands]).tolist()
+        )
+        found += self._rows(
+            "SELECT exact_key, doc FROM articles WHERE exact_key IN ({})",
+            np.unique(exact[with_text]).tolist(),
+        )
         pairs = np.array(found, np.int64).reshape(-1, 2)
         found_keys, found_docs = cap_per_key(pairs[:, 0], pairs[:, 1], max_bucket)
-        word = np.array(self._small_buckets(np.unique(keys[:, bands:]).tolist(), max_bucket), np.int64)
+        word = np.array(
+            self._small_buckets(np.unique(keys[:, bands:]).tolist(), max_bucket), np.int64
+        )
         found_keys = np.concatenate([found_keys, word.reshape(-1, 2)[:, 0]])
         found_docs = np.concatenate([found_docs, word.reshape(-1, 2)[:, 1]])
         # Band keys and exact keys are both 64-bit hashes: one join serves both (a chance
@@ -210,22 +251,33 @@ class SQLiteStore(IndexStore):
 
     def summaries(self, docs: np.ndarray) -> Summaries:
         docs = np.asarray(docs, np.int64)
-        rows = self._rows("SELECT doc, id, root, exact_key, signature, word_signature FROM articles "
-                          "WHERE doc IN ({})", docs.tolist())
+        rows = self._rows(
+            "SELECT doc, id, root, exact_key, signature, word_signature FROM articles "
+            "WHERE doc IN ({})",
+            docs.tolist(),
+        )
         return _summaries(docs, rows, self._perms)
 
     def bodies(self, docs: np.ndarray) -> Bodies:
         docs = np.asarray(docs, np.int64)
-        rows = {doc: (tokens, numbers) for doc, tokens, numbers in
-                self._rows("SELECT doc, tokens, numbers FROM bodies WHERE doc IN ({})", docs.tolist())}
+        rows = {
+            doc: (tokens, numbers)
+            for doc, tokens, numbers in self._rows(
+                "SELECT doc, tokens, numbers FROM bodies WHERE doc IN ({})", docs.tolist()
+            )
+        }
         return bodies_from_blobs([rows.get(int(d)) for d in docs])
 
     def document_frequencies(self, features: np.ndarray) -> tuple[np.ndarray, int]:
         features = np.asarray(features, np.int64)
-        found = dict(self._rows("SELECT feature, n FROM df WHERE feature IN ({})", features.tolist()))
+        found = dict(
+            self._rows("SELECT feature, n FROM df WHERE feature IN ({})", features.tolist())
+        )
         df = np.array([found.get(int(f), 0) for f in features], np.int64)
         with self._errors():
-            n_docs = self._db.execute("SELECT n FROM counters WHERE name = 'articles'").fetchone()[0]
+            n_docs = self._db.execute("SELECT n FROM counters WHERE name = 'articles'").fetchone()[
+                0
+            ]
         return df, int(n_docs)
 
     # --- writes ----------------------------------------------------------------------
@@ -255,24 +307,52 @@ class SQLiteStore(IndexStore):
         offs = batch.offsets
         with self._errors():
             db = self._db
-            db.executemany("INSERT INTO articles VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                           zip(docs, batch.ids, batch.roots.tolist(), batch.relations, exact,
-                               batch.in_lsh.astype(int).tolist(), published, batch.added.tolist(),
-                               (s.tobytes() for s in batch.signatures), (w.tobytes() for w in batch.word_signatures)))
-            db.executemany("INSERT INTO bodies VALUES (?, ?, ?, ?)",
-                           ((d, batch.tokens[offs[i]:offs[i + 1]].tobytes(),
-                             pack_flags(batch.flags[offs[i]:offs[i + 1]]), batch.records[i])
-                            for i, d in enumerate(docs)))
-            self._insert_bands(batch.docs[batch.in_lsh], batch.signatures[batch.in_lsh],
-                               batch.word_signatures[batch.in_lsh])
+            db.executemany(
+                "INSERT INTO articles VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                zip(
+                    docs,
+                    batch.ids,
+                    batch.roots.tolist(),
+                    batch.relations,
+                    exact,
+                    batch.in_lsh.astype(int).tolist(),
+                    published,
+                    batch.added.tolist(),
+                    (s.tobytes() for s in batch.signatures),
+                    (w.tobytes() for w in batch.word_signatures),
+                ),
+            )
+            db.executemany(
+                "INSERT INTO bodies VALUES (?, ?, ?, ?)",
+                (
+                    (
+                        d,
+                        batch.tokens[offs[i] : offs[i + 1]].tobytes(),
+                        pack_flags(batch.flags[offs[i] : offs[i + 1]]),
+                        batch.records[i],
+                    )
+                    for i, d in enumerate(docs)
+                ),
+            )
+            self._insert_bands(
+                batch.docs[batch.in_lsh],
+                batch.signatures[batch.in_lsh],
+                batch.word_signatures[batch.in_lsh],
+            )
             self._add_df(batch.df_features, batch.df_counts)
             self._count(batch.relations, +1)
 
-    def _insert_bands(self, docs: np.ndarray, signatures: np.ndarray, word_signatures: np.ndarray) -> None:
+    def _insert_bands(
+        self, docs: np.ndarray, signatures: np.ndarray, word_signatures: np.ndarray
+    ) -> None:
         if len(docs) and self._shape is not None:
             keys = band_keys(signatures, word_signatures, self._shape).ravel()
-            order = np.argsort(keys, kind="stable")  # in key order: B-tree pages are touched once each
-            rows = zip(keys[order].tolist(), np.repeat(docs, len(keys) // len(docs))[order].tolist())
+            order = np.argsort(
+                keys, kind="stable"
+            )  # in key order: B-tree pages are touched once each
+            rows = zip(
+                keys[order].tolist(), np.repeat(docs, len(keys) // len(docs))[order].tolist()
+            )
             self._db.executemany("INSERT OR IGNORE INTO bands VALUES (?, ?)", rows)
 
     def _count(self, relations: list[str], sign: int) -> None:
@@ -281,16 +361,22 @@ class SQLiteStore(IndexStore):
         for relation in relations:
             deltas["articles"] += sign
             deltas[f"relation:{relation}"] = deltas.get(f"relation:{relation}", 0) + sign
-        self._db.executemany("INSERT INTO counters VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET n = n + excluded.n",
-                             deltas.items())
+        self._db.executemany(
+            "INSERT INTO counters VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET n = n + excluded.n",
+            deltas.items(),
+        )
 
     def _add_df(self, features: np.ndarray, counts: np.ndarray) -> None:
-        self._db.executemany("INSERT INTO df VALUES (?, ?) ON CONFLICT(feature) DO UPDATE SET n = n + excluded.n",
-                             zip(np.asarray(features).tolist(), np.asarray(counts).tolist()))
+        self._db.executemany(
+            "INSERT INTO df VALUES (?, ?) ON CONFLICT(feature) DO UPDATE SET n = n + excluded.n",
+            zip(np.asarray(features).tolist(), np.asarray(counts).tolist()),
+        )
 
     def remove(self, docs: np.ndarray, df_features: np.ndarray, df_counts: np.ndarray) -> int:
         docs = np.asarray(docs, np.int64)
-        rows = self._rows("SELECT doc, exact_key, in_lsh, relation FROM articles WHERE doc IN ({})", docs.tolist())
+        rows = self._rows(
+            "SELECT doc, exact_key, in_lsh, relation FROM articles WHERE doc IN ({})", docs.tolist()
+        )
         if not rows:
             return 0
         docs = np.array([r[0] for r in rows], np.int64)
@@ -299,11 +385,15 @@ class SQLiteStore(IndexStore):
         with self._errors():
             if lsh.any() and self._shape is not None:
                 keys = band_keys(summaries.signatures, summaries.word_signatures, self._shape)
-                self._db.executemany("DELETE FROM bands WHERE key = ? AND doc = ?",
-                                     zip(keys.ravel().tolist(), np.repeat(docs[lsh], keys.shape[1]).tolist()))
+                self._db.executemany(
+                    "DELETE FROM bands WHERE key = ? AND doc = ?",
+                    zip(keys.ravel().tolist(), np.repeat(docs[lsh], keys.shape[1]).tolist()),
+                )
             self._add_df(df_features, -np.asarray(df_counts))
             for table in ("articles", "bodies"):
-                self._db.executemany(f"DELETE FROM {table} WHERE doc = ?", ((int(d),) for d in docs))
+                self._db.executemany(
+                    f"DELETE FROM {table} WHERE doc = ?", ((int(d),) for d in docs)
+                )
             self._count([r[3] for r in rows], -1)
             self._promote_twins({r[1] for r, in_lsh in zip(rows, lsh) if in_lsh and r[1] != 0})
         return len(docs)
@@ -311,8 +401,9 @@ class SQLiteStore(IndexStore):
     def _promote_twins(self, exact_keys: set[int]) -> None:
         """Give LSH entries to one exact copy of each removed LSH document, if none has them."""
         for key in exact_keys:
-            rows = self._db.execute("SELECT doc, in_lsh FROM articles WHERE exact_key = ? ORDER BY doc",
-                                    (key,)).fetchall()
+            rows = self._db.execute(
+                "SELECT doc, in_lsh FROM articles WHERE exact_key = ? ORDER BY doc", (key,)
+            ).fetchall()
             if rows and not any(in_lsh for _, in_lsh in rows):
                 doc = np.array([rows[0][0]], np.int64)
                 s = self.summaries(doc)
@@ -321,20 +412,27 @@ class SQLiteStore(IndexStore):
 
     def ids_older_than(self, cutoff: float) -> list[str]:
         with self._errors():
-            return [r[0] for r in self._db.execute(
-                "SELECT id FROM articles WHERE coalesce(published, added) < ? ORDER BY doc", (cutoff,))]
+            return [
+                r[0]
+                for r in self._db.execute(
+                    "SELECT id FROM articles WHERE coalesce(published, added) < ? ORDER BY doc",
+                    (cutoff,),
+                )
+            ]
 
     # --- whole index -----------------------------------------------------------------
     def export(self) -> Iterator[dict[str, Any]]:
-        sql = ("SELECT a.doc, a.id, r.id, a.relation, a.added, b.record FROM articles a JOIN bodies b ON b.doc = a.doc "
-               "LEFT JOIN articles r ON r.doc = a.root WHERE a.doc > ? ORDER BY a.doc LIMIT 1000")
+        sql = (
+            "SELECT a.doc, a.id, r.id, a.relation, a.added, b.record FROM articles a JOIN bodies b ON b.doc = a.doc "
+            "LEFT JOIN articles r ON r.doc = a.root WHERE a.doc > ? ORDER BY a.doc LIMIT 1000"
+        )
         last = 0
         while True:
             with self._errors():
                 rows = self._db.execute(sql, (last,)).fetchall()
             if not rows:
                 return
-            for doc, _, original, relation, added, blob in rows:
+            for _doc, _, original, relation, added, blob in rows:
                 yield exported_record(decode_record(blob), relation, original, added)
             last = rows[-1][0]
 
@@ -343,15 +441,40 @@ class SQLiteStore(IndexStore):
             db = self._db
             counters = dict(db.execute("SELECT name, n FROM counters").fetchall())
             n = counters.get("articles", 0)
-            relations = {k.split(":", 1)[1]: v for k, v in counters.items() if k.startswith("relation:") and v}
+            relations = {
+                k.split(":", 1)[1]: v
+                for k, v in counters.items()
+                if k.startswith("relation:") and v
+            }
             # Two queries, so each is answered from one end of the age index.
-            oldest = db.execute("SELECT min(coalesce(published, added)) FROM articles").fetchone()[0]
-            newest = db.execute("SELECT max(coalesce(published, added)) FROM articles").fetchone()[0]
-            pages = db.execute("PRAGMA page_count").fetchone()[0] * db.execute("PRAGMA page_size").fetchone()[0]
-        size = pages if self.location == ":memory:" else sum(
-            os.path.getsize(p) for p in (self.location, self.location + "-wal") if os.path.exists(p))
-        return {"backend": "sqlite", "location": self.location, "articles": int(n), "relations": relations,
-                "oldest": oldest, "newest": newest, "bytes": int(size)}
+            oldest = db.execute("SELECT min(coalesce(published, added)) FROM articles").fetchone()[
+                0
+            ]
+            newest = db.execute("SELECT max(coalesce(published, added)) FROM articles").fetchone()[
+                0
+            ]
+            pages = (
+                db.execute("PRAGMA page_count").fetchone()[0]
+                * db.execute("PRAGMA page_size").fetchone()[0]
+            )
+        size = (
+            pages
+            if self.location == ":memory:"
+            else sum(
+                os.path.getsize(p)
+                for p in (self.location, self.location + "-wal")
+                if os.path.exists(p)
+            )
+        )
+        return {
+            "backend": "sqlite",
+            "location": self.location,
+            "articles": int(n),
+            "relations": relations,
+            "oldest": oldest,
+            "newest": newest,
+            "bytes": int(size),
+        }
 
     def close(self) -> None:
         with contextlib.suppress(sqlite3.Error):
@@ -361,8 +484,15 @@ class SQLiteStore(IndexStore):
 def _summaries(docs: np.ndarray, rows: list[tuple], perms: tuple[int, int]) -> Summaries:
     """Summaries from (doc, id, root, exact_key, signature, word_signature) rows, aligned with ``docs``."""
     n = len(docs)
-    out = Summaries(docs, np.zeros(n, bool), [None] * n, np.full(n, -1, np.int64), np.zeros(n, np.uint64),
-                    np.full((n, perms[0]), 0xFFFFFFFF, np.uint32), np.full((n, perms[1]), 0xFFFFFFFF, np.uint32))
+    out = Summaries(
+        docs,
+        np.zeros(n, bool),
+        [None] * n,
+        np.full(n, -1, np.int64),
+        np.zeros(n, np.uint64),
+        np.full((n, perms[0]), 0xFFFFFFFF, np.uint32),
+        np.full((n, perms[1]), 0xFFFFFFFF, np.uint32),
+    )
     if not rows:
         return out
     position = {doc: i for i, doc in enumerate(docs.tolist())}
@@ -372,6 +502,10 @@ def _summaries(docs: np.ndarray, rows: list[tuple], perms: tuple[int, int]) -> S
         out.ids[i] = row[1]
     out.roots[at] = [r[2] for r in rows]
     out.exact_keys[at] = np.array([r[3] for r in rows], np.int64).view(np.uint64)
-    out.signatures[at] = np.frombuffer(b"".join(r[4] for r in rows), np.uint32).reshape(len(rows), perms[0])
-    out.word_signatures[at] = np.frombuffer(b"".join(r[5] for r in rows), np.uint32).reshape(len(rows), perms[1])
+    out.signatures[at] = np.frombuffer(b"".join(r[4] for r in rows), np.uint32).reshape(
+        len(rows), perms[0]
+    )
+    out.word_signatures[at] = np.frombuffer(b"".join(r[5] for r in rows), np.uint32).reshape(
+        len(rows), perms[1]
+    )
     return out

@@ -58,8 +58,13 @@ def _read_ahead(items: Iterable[T], out: queue.Queue, stop: threading.Event) -> 
     put((_END, None))
 
 
-def batches_in_time(items: Iterable[T], size: int, max_wait: float, first_size: int | None = None,
-                    first_wait: float | None = None) -> Iterator[list[T]]:
+def batches_in_time(
+    items: Iterable[T],
+    size: int,
+    max_wait: float,
+    first_size: int | None = None,
+    first_wait: float | None = None,
+) -> Iterator[list[T]]:
     """Lists of up to ``size`` items, each closed at most ``max_wait`` seconds after its first item.
 
     ``first_size`` and ``first_wait`` let the first batch grow larger and wait
@@ -76,14 +81,18 @@ def batches_in_time(items: Iterable[T], size: int, max_wait: float, first_size: 
     wait = first_wait if first_wait is not None else max_wait
     pending: queue.Queue = queue.Queue(maxsize=2 * size)
     stop = threading.Event()
-    reader = threading.Thread(target=_read_ahead, args=(items, pending, stop), name="newsdedup-reader", daemon=True)
+    reader = threading.Thread(
+        target=_read_ahead, args=(items, pending, stop), name="newsdedup-reader", daemon=True
+    )
     reader.start()
     batch: list[T] = []
     deadline = 0.0
     try:
         while True:
             try:
-                kind, value = pending.get(timeout=max(0.0, deadline - time.monotonic()) if batch else None)
+                kind, value = pending.get(
+                    timeout=max(0.0, deadline - time.monotonic()) if batch else None
+                )
             except queue.Empty:
                 yield batch
                 batch, limit, wait = [], size, max_wait

@@ -77,8 +77,10 @@ class Verdict:
             parts.append(f"via={self.via}")
         if self.scores is not None:
             s = self.scores
-            parts.append(f"jaccard={s.jaccard:.2f} containment={s.containment:.2f} cosine={s.cosine:.2f} "
-                         f"numbers={s.numbers:.2f}")
+            parts.append(
+                f"jaccard={s.jaccard:.2f} containment={s.containment:.2f} cosine={s.cosine:.2f} "
+                f"numbers={s.numbers:.2f}"
+            )
         if self.note:
             parts.append(f"({self.note})")
         if self.stored:

@@ -29,15 +29,15 @@ Example:
 
 from __future__ import annotations
 
+from .counters import ReadReport
 from .dates import parse_date
 from .fields import FieldMap, article_from_record
 from .html import html_to_text
 from .reader import read_articles
-from .report import ReadReport
 from .walk import iter_input_files
 from .writers import atomic_writer, write_jsonl_atomic
 
-__all__ = sorted([
+__all__ = [
     "FieldMap",
     "ReadReport",
     "article_from_record",
@@ -47,4 +47,4 @@ __all__ = sorted([
     "parse_date",
     "read_articles",
     "write_jsonl_atomic",
-])
+]

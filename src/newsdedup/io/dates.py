@@ -32,7 +32,8 @@ _REUTERS = re.compile(
 _MONTHS = {
     name: number
     for number, name in enumerate(
-        ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), start=1
+        ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"),
+        start=1,
     )
 }
 _EPOCH_STRING = re.compile(r"-?\d{9,}(?:\.\d+)?")
@@ -118,6 +119,15 @@ def _from_reuters(text: str) -> datetime | None:
         return None
     micro = int((fraction or "0").ljust(6, "0"))
     try:
-        return datetime(int(year), month, int(day), int(hour), int(minute), int(second), micro, tzinfo=timezone.utc)
+        return datetime(
+            int(year),
+            month,
+            int(day),
+            int(hour),
+            int(minute),
+            int(second),
+            micro,
+            tzinfo=timezone.utc,
+        )
     except ValueError:
         return None

@@ -24,8 +24,8 @@ from pathlib import Path
 from typing import Any
 
 from ..models import Article
+from .counters import ReadContext
 from .html import html_to_text
-from .report import ReadContext
 from .source import read_bytes
 
 __all__ = ["articles_from_feed", "read_feed"]
@@ -54,12 +54,15 @@ def articles_from_feed(raw: bytes, name: str, ctx: ReadContext) -> Iterator[Arti
     # A stream, never bytes or str: feedparser would try those as a file name or URL.
     try:
         parsed = feedparser.parse(io.BytesIO(raw))
-    except Exception as error:  # noqa: BLE001 - untrusted input must not crash a run
+    except Exception as error:
         ctx.bad(f"not a readable RSS or Atom feed ({type(error).__name__})", name)
         return
     problem = _bozo_reason(parsed)
     if not parsed.entries:
-        ctx.bad(f"not a readable RSS or Atom feed ({problem})" if problem else "feed has no entries", name)
+        ctx.bad(
+            f"not a readable RSS or Atom feed ({problem})" if problem else "feed has no entries",
+            name,
+        )
         return
     if problem:
         ctx.note(f"feed is not well-formed ({problem}); read what could be parsed", name)
@@ -116,6 +119,8 @@ def _bozo_reason(parsed: Any) -> str | None:
     if not parsed.get("bozo"):
         return None
     error = parsed.get("bozo_exception")
-    reason = str(getattr(error, "getMessage", lambda: error)()) if error is not None else "malformed"
+    reason = (
+        str(getattr(error, "getMessage", lambda: error)()) if error is not None else "malformed"
+    )
     reason = " ".join(reason.split())
     return reason[:100] + "..." if len(reason) > 100 else reason

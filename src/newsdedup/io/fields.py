@@ -138,5 +138,13 @@ def _date_key(record: dict[str, Any], fields: FieldMap) -> str | None:
 
 
 def _kind(value: Any) -> str:
-    names = {dict: "an object", list: "an array", str: "a string", bool: "a boolean", type(None): "null"}
-    return names.get(type(value), "a number" if isinstance(value, (int, float)) else type(value).__name__)
+    names = {
+        dict: "an object",
+        list: "an array",
+        str: "a string",
+        bool: "a boolean",
+        type(None): "null",
+    }
+    return names.get(
+        type(value), "a number" if isinstance(value, (int, float)) else type(value).__name__
+    )

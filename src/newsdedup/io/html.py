@@ -22,17 +22,68 @@ from pathlib import Path
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from ..models import Article
+from .counters import ReadContext
 from .dates import parse_date
-from .report import ReadContext
 from .source import read_text
 
 __all__ = ["HtmlPage", "extract_page", "html_to_text", "read_html"]
 
-_DROP = ["script", "style", "nav", "header", "footer", "aside", "form", "noscript", "template", "iframe", "svg"]
+_DROP = [
+    "script",
+    "style",
+    "nav",
+    "header",
+    "footer",
+    "aside",
+    "form",
+    "noscript",
+    "template",
+    "iframe",
+    "svg",
+]
 _BLOCKS = frozenset(
-    "address article aside blockquote body caption dd details dialog div dl dt fieldset figcaption figure "
-    "footer h1 h2 h3 h4 h5 h6 header hgroup hr html li main nav ol p pre section summary table tbody "
-    "tfoot thead tr ul".split()
+    [
+        "address",
+        "article",
+        "aside",
+        "blockquote",
+        "body",
+        "caption",
+        "dd",
+        "details",
+        "dialog",
+        "div",
+        "dl",
+        "dt",
+        "fieldset",
+        "figcaption",
+        "figure",
+        "footer",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "header",
+        "hgroup",
+        "hr",
+        "html",
+        "li",
+        "main",
+        "nav",
+        "ol",
+        "p",
+        "pre",
+        "section",
+        "summary",
+        "table",
+        "tbody",
+        "tfoot",
+        "thead",
+        "tr",
+        "ul",
+    ]
 )
 _CELLS = frozenset({"td", "th"})
 _PARAGRAPH = object()
@@ -81,7 +132,9 @@ def extract_page(markup: str) -> HtmlPage:
     """
     tree = LexborHTMLParser(markup)
     title = _meta(tree, "og:title") or _first_text(tree, "title") or _first_text(tree, "h1")
-    published = _meta(tree, "article:published_time") or _attribute(tree, "time[datetime]", "datetime")
+    published = _meta(tree, "article:published_time") or _attribute(
+        tree, "time[datetime]", "datetime"
+    )
     url = _attribute(tree, 'link[rel="canonical"]', "href") or _meta(tree, "og:url")
     site = _meta(tree, "og:site_name")
     tree.strip_tags(_DROP)

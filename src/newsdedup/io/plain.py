@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from ..models import Article
-from .report import ReadContext
+from .counters import ReadContext
 from .source import read_text
 
 __all__ = ["read_plain"]

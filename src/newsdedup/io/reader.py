@@ -25,12 +25,12 @@ from typing import TextIO
 
 from ..errors import ConfigError, InputError, NoArticlesError
 from ..models import Article
+from .counters import ReadContext, ReadReport, too_large_message
 from .feeds import read_feed
 from .fields import FieldMap
 from .html import read_html
 from .plain import read_plain
 from .records import STDIN_NAME, read_csv, read_json, read_jsonl, read_stdin
-from .report import ReadContext, ReadReport, too_large_message
 from .walk import check_inputs, format_of, iter_input_files
 
 __all__ = ["read_articles"]
@@ -50,7 +50,7 @@ _READERS: dict[str, Reader] = {
 def read_articles(
     paths: Sequence[str | os.PathLike[str]],
     *,
-    fields: FieldMap = FieldMap(),
+    fields: FieldMap = FieldMap(),  # noqa: B008 (a frozen, immutable default)
     skip_bad: bool = False,
     max_article_bytes: int = 10_000_000,
     report: ReadReport | None = None,
@@ -98,12 +98,18 @@ def read_articles(
     if sum(1 for p in paths if str(p) == "-") > 1:
         raise InputError("standard input ('-') can be read only once")
     check_inputs(p for p in paths if str(p) != "-")
-    ctx = ReadContext(fields, skip_bad, max_article_bytes, report if report is not None else ReadReport())
+    ctx = ReadContext(
+        fields, skip_bad, max_article_bytes, report if report is not None else ReadReport()
+    )
     return _stream(paths, ctx, stdin, unique_ids)
 
 
-def _stream(paths: Sequence[str | os.PathLike[str]], ctx: ReadContext, stdin: TextIO | None,
-            unique_ids: bool = True) -> Iterator[Article]:
+def _stream(
+    paths: Sequence[str | os.PathLike[str]],
+    ctx: ReadContext,
+    stdin: TextIO | None,
+    unique_ids: bool = True,
+) -> Iterator[Article]:
     first_seen: dict[str, str] = {}
     yielded = 0
     for article in _read_all(paths, ctx, stdin):
@@ -118,7 +124,9 @@ def _stream(paths: Sequence[str | os.PathLike[str]], ctx: ReadContext, stdin: Te
         raise NoArticlesError(f"no articles found in {_describe(paths)}")
 
 
-def _read_all(paths: Sequence[str | os.PathLike[str]], ctx: ReadContext, stdin: TextIO | None) -> Iterator[Article]:
+def _read_all(
+    paths: Sequence[str | os.PathLike[str]], ctx: ReadContext, stdin: TextIO | None
+) -> Iterator[Article]:
     for given in paths:
         if str(given) == "-":
             ctx.report.files += 1

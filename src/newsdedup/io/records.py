@@ -24,8 +24,8 @@ from typing import Any, TextIO
 
 from ..errors import InputError
 from ..models import Article
+from .counters import ReadContext
 from .fields import article_from_record
-from .report import ReadContext
 from .source import Utf8Decoder, is_binary, open_input, read_text
 
 __all__ = ["STDIN_NAME", "read_csv", "read_json", "read_jsonl", "read_stdin"]
@@ -54,7 +54,9 @@ def read_json(path: Path, name: str, ctx: ReadContext) -> Iterator[Article]:
     if isinstance(document, dict):
         yield from _articles([(name, document)], ctx)
     elif isinstance(document, list):
-        yield from _articles(((f"{name}#{index}", item) for index, item in enumerate(document)), ctx)
+        yield from _articles(
+            ((f"{name}#{index}", item) for index, item in enumerate(document)), ctx
+        )
     else:
         ctx.bad("expected a JSON object or an array of objects", name)
 
@@ -159,7 +161,9 @@ def _csv_header(reader: Any, name: str, ctx: ReadContext) -> list[str] | None:
     return header
 
 
-def _csv_records(reader: Any, header: list[str], name: str, ctx: ReadContext) -> Iterator[tuple[str, Any]]:
+def _csv_records(
+    reader: Any, header: list[str], name: str, ctx: ReadContext
+) -> Iterator[tuple[str, Any]]:
     while True:
         start = reader.line_num + 1
         try:

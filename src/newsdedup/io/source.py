@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from ..errors import InputError
-from .report import ReadContext, too_large_message
+from .counters import ReadContext, too_large_message
 
 __all__ = ["Utf8Decoder", "is_binary", "open_input", "os_reason", "read_bytes", "read_text"]
 
@@ -55,7 +55,7 @@ def open_input(path: Path, name: str) -> BinaryIO:
         InputError: The file cannot be opened (missing, permission denied...).
     """
     try:
-        return open(path, "rb", buffering=max(SNIFF_BYTES, 65536))  # noqa: SIM115
+        return open(path, "rb", buffering=max(SNIFF_BYTES, 65536))
     except OSError as error:
         raise InputError(os_reason(error), path=name) from None
 
@@ -84,7 +84,9 @@ class Utf8Decoder:
         except UnicodeDecodeError:
             if not self._warned:
                 self._warned = True
-                self._ctx.note("invalid UTF-8, decoded with replacement characters", self._name, line)
+                self._ctx.note(
+                    "invalid UTF-8, decoded with replacement characters", self._name, line
+                )
             return raw.decode("utf-8-sig", errors="replace")
 
     def lines(self, handle: BinaryIO) -> Iterator[str]:
@@ -94,7 +96,7 @@ class Utf8Decoder:
         the first line can start with a byte-order mark.
         """
         number = 0
-        for number, raw in enumerate(handle, start=1):  # noqa: B007
+        for number, raw in enumerate(handle, start=1):
             if number == 1:
                 yield self.decode(raw, number)
                 continue
@@ -104,7 +106,9 @@ class Utf8Decoder:
                 yield self.decode(raw, number)
 
 
-def read_bytes(path: Path, name: str, ctx: ReadContext, *, one_article: bool = False) -> bytes | None:
+def read_bytes(
+    path: Path, name: str, ctx: ReadContext, *, one_article: bool = False
+) -> bytes | None:
     """Read a whole file, or return ``None`` after a warning when it must be skipped.
 
     Args:

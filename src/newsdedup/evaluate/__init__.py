@@ -1,0 +1,1 @@
+"""Scoring predicted clusters against gold: ``gold`` reads both, ``metrics`` scores them."""

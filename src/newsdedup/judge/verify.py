@@ -1,0 +1,456 @@
+"""Candidate pairs → confirmed relations, scored on the articles' own tokens.
+
+MinHash only proposes; every candidate is checked on exact measures:
+
+* shingle **Jaccard** (resemblance both ways) → ``near``;
+* shingle **containment** of the smaller article in the larger → ``partial``
+  (trimmed, expanded or quoted republication);
+* **TF-IDF cosine** plus a share of common 3-word phrases → ``rewrite``
+  (the same dispatch reworded: same vocabulary, some phrasing kept);
+* the **figure guard**: when a good part of the shorter text matches only
+  once figures are ignored, the two are a ``template`` (a daily market
+  report, a weekly crop review): different news in the same words, never
+  merged. A lower bar applies to articles published a day or more apart,
+  since re-sends and corrections come within hours and templates on other
+  days.
+
+All scores for a chunk of pairs are computed with array operations.
+
+Example:
+    >>> import numpy as np
+    >>> from newsdedup.config import DetectorConfig
+    >>> from newsdedup.text.tokenize import tokenize
+    >>> from newsdedup.judge.tfidf import CorpusStats
+    >>> text = ("grain ships waiting at new orleans elevators were {} on tuesday, trade sources said, "
+    ...         "and the backlog is expected to ease next week as weather improves along the river")
+    >>> batch = tokenize([text.format(31), text.format(25)])
+    >>> stats = CorpusStats(n_features=1 << 10); stats.add(batch.hashes, batch.offsets)
+    >>> v = Verifier(DetectorConfig(), stats.model())
+    >>> scores = v.score(batch.hashes, batch.flags, batch.offsets, np.array([0]), np.array([1]))
+    >>> RELATION_NAMES[v.relations(scores)[0]], round(float(scores.containment[0]), 2), float(scores.numbers[0])
+    ('template', 0.8, 0.8)
+
+    By hand: 29 tokens make 25 shingles of 5 words; the 5 that cover the
+    figure differ, so containment is 20/25 = 0.8 (a ``partial`` copy), while
+    all 25 match once figures are masked: 20% of the text differs only in a
+    figure (``numbers`` = 0.8), above the 10% bar, so it is a template.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+
+import numpy as np
+
+from .. import _kernels as K
+from ..batch.spool import kept_offsets
+from ..config import DetectorConfig
+from ..models import Relation, Scores
+from ..sketch.shingle import shingle_sets, sorted_sets
+from ..text.tokenize import token_hash
+from .tfidf import TfidfModel, cosine_pairs
+
+__all__ = ["NONE", "RELATION_CODES", "RELATION_NAMES", "PairScores", "Verifier", "explain_reason"]
+
+NONE = 0
+RELATION_CODES = {
+    Relation.EXACT: 1,
+    Relation.NEAR: 2,
+    Relation.PARTIAL: 3,
+    Relation.REWRITE: 4,
+    Relation.TEMPLATE: 5,
+}
+RELATION_NAMES = {0: "none", **{code: rel.value for rel, code in RELATION_CODES.items()}}
+_CODE_TO_RELATION = {code: rel for rel, code in RELATION_CODES.items()}
+
+#: A text of fewer shingles than this is too short to call contained in another.
+MIN_PARTIAL_SHINGLES = 8
+#: A text of fewer shingles than this is too short to call a rewrite: short
+#: wire items (dividends, earnings tables) share their fixed wording by design.
+MIN_REWRITE_SHINGLES = 40
+#: A reworded copy keeps its facts: at least this share of the figures of the
+#: smaller text must appear in the other (when it has two or more). Recurring
+#: wire reports (weekly rainfall, daily money-market help) keep half of theirs.
+REWRITE_FIGURES_AGREE = 2 / 3
+#: Phrase length for the rewrite check: reworded copies keep short phrases.
+PHRASE_SIZE = 3
+
+
+@dataclass
+class PairScores:
+    """Scores of a set of pairs (arrays of equal length)."""
+
+    jaccard: np.ndarray
+    containment: np.ndarray
+    cosine: np.ndarray
+    phrases: np.ndarray  # share of the smaller text's 3-word phrases in the other
+    numbers: np.ndarray  # 1 - share of the shorter text that matches only when figures are ignored
+    figures: (
+        np.ndarray
+    )  # share of the smaller set of distinct figures found in the other (1 when < 2)
+    apart: np.ndarray  # both published, at least resend_hours apart
+    n_shingles: np.ndarray  # size of the smaller shingle set
+    exact: np.ndarray  # identical token sequences
+
+    def __len__(self) -> int:
+        return len(self.jaccard)
+
+    def scores(self, i: int) -> Scores:
+        if self.exact[i]:
+            return Scores(1.0, 1.0, 1.0, 1.0)
+        return Scores(
+            float(self.jaccard[i]),
+            float(self.containment[i]),
+            float(self.cosine[i]),
+            float(min(self.numbers[i], self.figures[i])),
+        )
+
+
+def _overlap(tokens: np.ndarray, offsets: np.ndarray, left: np.ndarray, right: np.ndarray, k: int):
+    """|A ∩ B|, |A|, |B| of the k-gram shingle sets of each pair, building sets only for the docs involved."""
+    if len(left) == 0:
+        empty = np.zeros(0, np.int64)
+        return empty, empty, empty
+    docs, local = np.unique(np.concatenate([left, right]), return_inverse=True)
+    sub_tokens, sub_offsets = K.gather_rows(tokens, offsets, docs)
+    values, set_offsets = shingle_sets(sub_tokens, sub_offsets, k)
+    inter = K.intersect_sizes(values, set_offsets, local[: len(left)], local[len(left) :])
+    sizes = np.diff(set_offsets)
+    return inter, sizes[local[: len(left)]], sizes[local[len(left) :]]
+
+
+def _containment(
+    tokens: np.ndarray, offsets: np.ndarray, left: np.ndarray, right: np.ndarray, k: int
+):
+    """Share of the smaller k-gram shingle set of each pair found in the other."""
+    inter, size_l, size_r = _overlap(tokens, offsets, left, right, k)
+    return inter / np.maximum(np.minimum(size_l, size_r), 1)
+
+
+def _figures_masked(tokens: np.ndarray, which: np.ndarray) -> np.ndarray:
+    """Tokens with the chosen figures replaced by one placeholder, to see what differs only by them."""
+    return np.where(which, FIGURE_PLACEHOLDER, tokens).astype(np.uint32)
+
+
+#: Month names (and their usual abbreviations) of the languages news is mostly read in here.
+MONTHS = [
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+    "jan",
+    "feb",
+    "mar",
+    "apr",
+    "jun",
+    "jul",
+    "aug",
+    "sep",
+    "sept",
+    "oct",
+    "nov",
+    "dec",
+    "janvier",
+    "fevrier",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "aout",
+    "septembre",
+    "octobre",
+    "novembre",
+    "decembre",
+    "enero",
+    "febrero",
+    "marzo",
+    "abril",
+    "mayo",
+    "junio",
+    "julio",
+    "agosto",
+    "septiembre",
+    "octubre",
+    "noviembre",
+    "diciembre",
+    "januar",
+    "februar",
+    "marz",
+    "juni",
+    "juli",
+    "oktober",
+    "dezember",
+    "gennaio",
+    "febbraio",
+    "aprile",
+    "maggio",
+    "giugno",
+    "luglio",
+    "settembre",
+    "ottobre",
+    "dicembre",
+    "janeiro",
+    "fevereiro",
+    "marco",
+    "maio",
+    "junho",
+    "julho",
+    "setembro",
+    "outubro",
+    "novembro",
+    "dezembro",
+]
+
+
+@functools.lru_cache(maxsize=1)
+def _month_hashes() -> np.ndarray:
+    return np.array(sorted({token_hash(m) for m in MONTHS}), np.uint32)
+
+
+def date_figures(tokens: np.ndarray, flags: np.ndarray, offsets: np.ndarray) -> np.ndarray:
+    """Which tokens are the day or year of a date: figures next to a month name (``March 22``, ``22 mars``).
+
+    Why apart: a dispatch re-sent the next day changes only its dateline's
+    day; that is the same news, where a daily report that changes its
+    figures is not.
+
+    Example:
+        >>> from newsdedup.text.tokenize import tokenize
+        >>> b = tokenize(["HAVANA, March 22 - Spain lends 25 mln dlrs"])
+        >>> date_figures(b.hashes, b.flags, b.offsets).tolist()
+        [False, False, True, False, False, False, False, False]
+    """
+    month = np.isin(tokens, _month_hashes())
+    doc = np.repeat(np.arange(len(offsets) - 1), np.diff(offsets))
+    same_doc = doc[1:] == doc[:-1]
+    near_month = np.zeros(len(tokens), bool)
+    near_month[1:] |= month[:-1] & same_doc
+    near_month[:-1] |= month[1:] & same_doc
+    return near_month & (flags & K.FLAG_NUMBER).astype(bool)
+
+
+#: The token every figure becomes in :func:`_figures_masked`.
+FIGURE_PLACEHOLDER = np.uint32(0x2F1C0DE5)
+
+
+def _figure_agreement(
+    tokens: np.ndarray,
+    is_figure: np.ndarray,
+    offsets: np.ndarray,
+    left: np.ndarray,
+    right: np.ndarray,
+) -> np.ndarray:
+    """Share of the smaller set of distinct figures found in the other (1.0 when it has fewer than 2)."""
+    if len(left) == 0:
+        return np.ones(0)
+    values, set_offsets = sorted_sets(tokens[is_figure], kept_offsets(offsets, is_figure))
+    inter = K.intersect_sizes(values, set_offsets, left, right)
+    sizes = np.diff(set_offsets)
+    smaller = np.minimum(sizes[left], sizes[right])
+    return np.where(smaller >= 2, inter / np.maximum(smaller, 1), 1.0)
+
+
+def _published_apart(
+    published: np.ndarray | None, left: np.ndarray, right: np.ndarray, hours: float
+) -> np.ndarray:
+    if published is None:
+        return np.zeros(len(left), bool)
+    gap = np.abs(published[left] - published[right])
+    return np.nan_to_num(gap, nan=-1.0) >= hours * 3600.0
+
+
+class Verifier:
+    """Scores candidate pairs and decides their relation.
+
+    Args:
+        config: Thresholds (``config.verify``) and shingle settings.
+        tfidf: IDF model fitted on the corpus.
+    """
+
+    def __init__(self, config: DetectorConfig, tfidf: TfidfModel) -> None:
+        self.config = config
+        self.tfidf = tfidf
+        self.char_mode = config.shingle.kind == "char"
+
+    def _terms(self, tokens: np.ndarray, offsets: np.ndarray):
+        """What TF-IDF counts: words, or character trigrams in character mode."""
+        if self.char_mode:
+            return K.shingle_batch(tokens, offsets, 3, _TRIGRAM_MULT)
+        return tokens, offsets
+
+    def score(
+        self,
+        tokens: np.ndarray,
+        flags: np.ndarray,
+        offsets: np.ndarray,
+        left: np.ndarray,
+        right: np.ndarray,
+        published: np.ndarray | None = None,
+        lazy: bool = False,
+    ) -> PairScores:
+        """Scores of pairs (``left[i]``, ``right[i]``) of documents given in CSR layout.
+
+        Args:
+            tokens, flags, offsets: The documents' tokens (CSR).
+            left, right: Document positions of each pair.
+            published: POSIX seconds (NaN unknown) per document; enables the
+                lower template bar for articles published days apart.
+            lazy: Compute phrase sharing and figure agreement only for the
+                pairs whose verdict depends on them (the others get 0 and 1);
+                a scan verifies millions of pairs, most of them unrelated.
+        """
+        k = self.config.shingle.size
+        inter, size_l, size_r = _overlap(tokens, offsets, left, right, k)
+        union = size_l + size_r - inter
+        smaller = np.minimum(size_l, size_r)
+        jaccard = np.where(union > 0, inter / np.maximum(union, 1), 0.0)
+        containment = np.where(smaller > 0, inter / np.maximum(smaller, 1), 0.0)
+        cosine = cosine_pairs(self.tfidf.vectors(*self._terms(tokens, offsets)), left, right)
+        v = self.config.verify
+        copied = (jaccard >= v.near_jaccard) | (containment >= v.partial_containment)
+        phrases = containment.copy() if k == PHRASE_SIZE or self.char_mode else np.zeros(len(left))
+        if k != PHRASE_SIZE and not self.char_mode:
+            need = ~copied & (cosine >= v.rewrite_cosine) if lazy else np.ones(len(left), bool)
+            phrases[need] = _containment(tokens, offsets, left[need], right[need], PHRASE_SIZE)
+        # Figures only matter where the text matched: elsewhere they stay at 1.
+        need = (
+            copied | ((cosine >= v.rewrite_cosine) & (phrases >= v.rewrite_containment))
+            if lazy
+            else np.ones(len(left), bool)
+        )
+        # Dates are left out: a re-send changes its dateline's day, a new report its figures.
+        is_figure = (flags & K.FLAG_NUMBER).astype(bool)
+        dates = date_figures(tokens, flags, offsets)
+        numbers = np.ones(len(left))
+        undated = _containment(_figures_masked(tokens, dates), offsets, left[need], right[need], k)
+        masked = _containment(
+            _figures_masked(tokens, is_figure), offsets, left[need], right[need], k
+        )
+        numbers[need] = 1.0 - np.clip(masked - undated, 0.0, 1.0)
+        figures = np.ones(len(left))
+        figures[need] = _figure_agreement(
+            tokens, is_figure & ~dates, offsets, left[need], right[need]
+        )
+        apart = _published_apart(published, left, right, v.resend_hours)
+        exact = _same_sequences(tokens, offsets, left, right)
+        return PairScores(
+            jaccard, containment, cosine, phrases, numbers, figures, apart, smaller, exact
+        )
+
+    def relations(self, s: PairScores) -> np.ndarray:
+        """Relation code of every scored pair (``NONE`` when not a match)."""
+        v = self.config.verify
+        near = s.jaccard >= v.near_jaccard
+        partial = (
+            ~near
+            & (s.containment >= v.partial_containment)
+            & (s.n_shingles >= MIN_PARTIAL_SHINGLES)
+        )
+        rewrite = (
+            ~near
+            & ~partial
+            & (s.cosine >= v.rewrite_cosine)
+            & (s.phrases >= v.rewrite_containment)
+            & (s.n_shingles >= MIN_REWRITE_SHINGLES)
+        )
+        if self.char_mode or not self.config.lsh.rewrite_pass:
+            rewrite[:] = False
+        matched = near | partial | rewrite
+        figures_only = 1.0 - s.numbers
+        bar = np.where(s.apart, v.template_figures_dated, v.template_figures)
+        template = matched & ~s.exact & (figures_only > 0) & (figures_only >= bar - 1e-9)
+        template |= rewrite & (s.figures < REWRITE_FIGURES_AGREE)
+        codes = np.zeros(len(s), np.int8)
+        codes[rewrite] = RELATION_CODES[Relation.REWRITE]
+        codes[partial] = RELATION_CODES[Relation.PARTIAL]
+        codes[near] = RELATION_CODES[Relation.NEAR]
+        codes[s.exact] = RELATION_CODES[Relation.EXACT]
+        codes[template] = RELATION_CODES[Relation.TEMPLATE]
+        return codes
+
+
+def _same_sequences(
+    tokens: np.ndarray, offsets: np.ndarray, left: np.ndarray, right: np.ndarray
+) -> np.ndarray:
+    lengths = np.diff(offsets)
+    same = (lengths[left] == lengths[right]) & (lengths[left] > 0)
+    for q in np.flatnonzero(same):
+        a, b = left[q], right[q]
+        same[q] = np.array_equal(
+            tokens[offsets[a] : offsets[a + 1]], tokens[offsets[b] : offsets[b + 1]]
+        )
+    return same
+
+
+_TRIGRAM_MULT = np.array([0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9], np.uint64)
+
+
+def relation_of(code: int) -> Relation | None:
+    """The :class:`Relation` of a code, or None for ``NONE``."""
+    return _CODE_TO_RELATION.get(int(code))
+
+
+def explain_reason(code: int, s: PairScores, i: int, config: DetectorConfig) -> str:
+    """One human sentence on why pair ``i`` got relation ``code``."""
+    v = config.verify
+    rel = relation_of(code)
+    if rel is Relation.EXACT:
+        return "identical after normalisation"
+    if (
+        rel is Relation.TEMPLATE
+        and s.figures[i] < REWRITE_FIGURES_AGREE
+        and s.numbers[i] >= 1.0 - 1e-9
+    ):
+        return (
+            f"reworded look-alike (tf-idf cosine {s.cosine[i]:.2f}) but only {s.figures[i]:.0%} of the "
+            f"figures agree: different news in the same words"
+        )
+    if rel is Relation.TEMPLATE:
+        apart = " in articles published a day or more apart" if s.apart[i] else ""
+        return (
+            f"same wording but {1 - s.numbers[i]:.0%} of the shorter text differs only in figures and "
+            f"dates{apart}: a recurring report with new numbers, different news"
+        )
+    if rel is Relation.NEAR:
+        return f"shingle jaccard {s.jaccard[i]:.2f} >= {v.near_jaccard:.2f}"
+    if rel is Relation.PARTIAL:
+        return f"{s.containment[i]:.0%} of the shorter text is in the other (>= {v.partial_containment:.0%})"
+    if rel is Relation.REWRITE:
+        return (
+            f"reworded: tf-idf cosine {s.cosine[i]:.2f} >= {v.rewrite_cosine:.2f} and "
+            f"{s.phrases[i]:.0%} of 3-word phrases shared"
+        )
+    return "not a copy: " + ", ".join(_unmet(s, i, config))
+
+
+def _unmet(s: PairScores, i: int, config: DetectorConfig) -> list[str]:
+    """The conditions a pair misses, in words, for the 'not a copy' reason."""
+    v = config.verify
+    unmet = [f"jaccard {s.jaccard[i]:.2f} < {v.near_jaccard:.2f}"]
+    if s.n_shingles[i] < MIN_PARTIAL_SHINGLES:
+        unmet.append(
+            f"too short to be contained ({s.n_shingles[i]} < {MIN_PARTIAL_SHINGLES} shingles)"
+        )
+    else:
+        unmet.append(f"containment {s.containment[i]:.2f} < {v.partial_containment:.2f}")
+    if config.shingle.kind == "char" or not config.lsh.rewrite_pass:
+        return unmet
+    if s.cosine[i] < v.rewrite_cosine:
+        unmet.append(f"cosine {s.cosine[i]:.2f} < {v.rewrite_cosine:.2f}")
+    if s.phrases[i] < v.rewrite_containment:
+        unmet.append(f"{s.phrases[i]:.0%} of 3-word phrases shared (< {v.rewrite_containment:.0%})")
+    if s.n_shingles[i] < MIN_REWRITE_SHINGLES and len(unmet) == 2:
+        unmet.append(
+            f"too short to judge as a rewrite ({s.n_shingles[i]} < {MIN_REWRITE_SHINGLES} shingles)"
+        )
+    return unmet

@@ -35,6 +35,21 @@ NORMALIZER_VERSION = 1
 
 ShingleKind = Literal["word", "char"]
 
+#: Shingle size of each kind when none is given: 5 words, or 7 characters (a
+#: 5-character shingle is shorter than many words and matches across
+#: unrelated texts).
+DEFAULT_SHINGLE_SIZE: dict[str, int] = {"word": 5, "char": 7}
+
+#: Option names that are not the name of a settings field: the CLI's
+#: (``--near``, ``--partial``, ``--shingle``) and ``shingle_kind``/``shingle_size``.
+_OPTION_ALIASES: dict[str, tuple[str, str]] = {
+    "shingle_kind": ("shingle", "kind"),
+    "shingle": ("shingle", "kind"),
+    "shingle_size": ("shingle", "size"),
+    "near": ("verify", "near_jaccard"),
+    "partial": ("verify", "partial_containment"),
+}
+
 
 def _check(condition: bool, message: str) -> None:
     if not condition:
@@ -93,7 +108,7 @@ class ShingleConfig:
     """
 
     kind: ShingleKind = "word"
-    size: int = 5
+    size: int = DEFAULT_SHINGLE_SIZE["word"]
 
     def validate(self) -> None:
         _check(
@@ -278,26 +293,36 @@ class DetectorConfig:
 
     @classmethod
     def from_options(cls, base: DetectorConfig | None = None, **options: Any) -> DetectorConfig:
-        """Build a config from flat option names, as the CLI passes them.
+        """Build a config from flat option names: the one mapping of options to settings.
 
-        Unknown names are a :class:`ConfigError`; ``None`` means "keep the
-        value of ``base``" (the defaults when no base is given).
+        Names are settings fields (``near_jaccard``, ``num_perm``), or the
+        CLI's option names (``near``, ``partial``, ``shingle``,
+        ``no_rewrites``); ``shingle_kind`` is ``shingle``. ``None`` means
+        "keep the value of ``base``" (the defaults when no base is given).
+        A shingle kind other than the base's, without a size, takes that
+        kind's default size (:data:`DEFAULT_SHINGLE_SIZE`). Unknown names
+        are a :class:`ConfigError`.
 
         Example:
             >>> small = DetectorConfig.from_options(num_perm=64)
             >>> DetectorConfig.from_options(base=small, seed=7).sign.num_perm
             64
+            >>> DetectorConfig.from_options(shingle_kind="char").shingle
+            ShingleConfig(kind='char', size=7)
+            >>> DetectorConfig.from_options(no_rewrites=True, near=0.9).lsh.rewrite_pass
+            False
         """
         base = base if base is not None else cls()
         groups: dict[str, dict[str, Any]] = {
             name: {} for name in ("normalize", "shingle", "sign", "lsh", "verify")
         }
-        aliases = {"shingle_kind": ("shingle", "kind"), "shingle_size": ("shingle", "size")}
         for key, value in options.items():
+            if key == "no_rewrites":
+                key, value = "rewrite_pass", (False if value else None)
             if value is None:
                 continue
-            if key in aliases:
-                group, attr = aliases[key]
+            if key in _OPTION_ALIASES:
+                group, attr = _OPTION_ALIASES[key]
                 groups[group][attr] = value
                 continue
             for group in groups:
@@ -306,4 +331,7 @@ class DetectorConfig:
                     break
             else:
                 raise ConfigError(f"unknown option {key!r}")
+        shingle = groups["shingle"]
+        if shingle.get("kind", base.shingle.kind) != base.shingle.kind and "size" not in shingle:
+            shingle["size"] = DEFAULT_SHINGLE_SIZE.get(shingle["kind"], base.shingle.size)
         return cls(**{g: replace(getattr(base, g), **vals) for g, vals in groups.items()})

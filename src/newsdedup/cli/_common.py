@@ -14,9 +14,9 @@ import json
 import os
 import sys
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, fields, is_dataclass
 from enum import Enum
-from typing import Annotated, Any, TextIO, TypeVar
+from typing import Annotated, Any, TextIO, TypeVar, cast, get_args, get_origin, get_type_hints
 
 import typer
 from rich.console import Console
@@ -25,8 +25,9 @@ from rich.markup import escape
 from ..config import DetectorConfig
 from ..errors import NewsDedupError
 from ..io import FieldMap, ReadReport, atomic_writer, read_articles
+from ..models import Article
 
-F = TypeVar("F", bound=Callable[..., Any])
+R = TypeVar("R")
 
 #: Exit codes (also in the README): 0 ok, 1 runtime error (output, index),
 #: 2 bad input, option or configuration, 3 backend unreachable, 130 interrupted.
@@ -55,11 +56,11 @@ def warn(message: str) -> None:
     stderr.print(f"[yellow]Warning:[/yellow] {escape(message)}")
 
 
-def handle_errors(command: F) -> F:
+def handle_errors(command: Callable[..., R]) -> Callable[..., R]:
     """Turn library errors into ``Error: ...`` and an exit code, never a traceback."""
 
     @functools.wraps(command)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
+    def wrapper(*args: Any, **kwargs: Any) -> R:
         try:
             return command(*args, **kwargs)
         except NewsDedupError as err:
@@ -77,7 +78,7 @@ def handle_errors(command: F) -> F:
             error("out of memory; try fewer --workers or a smaller input")
             raise typer.Exit(1) from None
 
-    return wrapper  # type: ignore[return-value]
+    return wrapper
 
 
 # --- options shared by several commands -------------------------------------------------
@@ -122,20 +123,20 @@ MaxArticleMb = Annotated[
     float, typer.Option(help="Skip articles larger than this many MB.", rich_help_panel="Input")
 ]
 Threshold = Annotated[
-    float,
+    float | None,
     typer.Option(
         help="Jaccard similarity the LSH candidate search is tuned for.",
         rich_help_panel="Detection",
     ),
 ]
 NearOpt = Annotated[
-    float,
+    float | None,
     typer.Option(
         "--near", help="Shingle Jaccard from which a pair is 'near'.", rich_help_panel="Detection"
     ),
 ]
 PartialOpt = Annotated[
-    float,
+    float | None,
     typer.Option(
         "--partial",
         help="Share of the shorter article found in the longer one from which a pair is 'partial'.",
@@ -143,7 +144,7 @@ PartialOpt = Annotated[
     ),
 ]
 RewriteOpt = Annotated[
-    float,
+    float | None,
     typer.Option(
         "--rewrite-cosine",
         help="TF-IDF cosine from which a reworded pair is 'rewrite'.",
@@ -151,7 +152,7 @@ RewriteOpt = Annotated[
     ),
 ]
 TemplateOpt = Annotated[
-    float,
+    float | None,
     typer.Option(
         "--template-figures",
         help="Share of the shorter text that may differ "
@@ -161,19 +162,19 @@ TemplateOpt = Annotated[
     ),
 ]
 NoRewrite = Annotated[
-    bool,
+    bool | None,
     typer.Option(
         "--no-rewrites", help="Skip the search for reworded copies.", rich_help_panel="Detection"
     ),
 ]
 ShingleOpt = Annotated[
-    ShingleKind,
+    ShingleKind | None,
     typer.Option(
         "--shingle", help="Shingle on words, or on characters.", rich_help_panel="Detection"
     ),
 ]
 ShingleSize = Annotated[
-    int,
+    int | None,
     typer.Option(
         "--shingle-size",
         "-k",
@@ -181,10 +182,12 @@ ShingleSize = Annotated[
         rich_help_panel="Detection",
     ),
 ]
-NumPerm = Annotated[int, typer.Option(help="MinHash permutations.", rich_help_panel="Detection")]
-Seed = Annotated[int, typer.Option(help="MinHash seed.", rich_help_panel="Detection")]
+NumPerm = Annotated[
+    int | None, typer.Option(help="MinHash permutations.", rich_help_panel="Detection")
+]
+Seed = Annotated[int | None, typer.Option(help="MinHash seed.", rich_help_panel="Detection")]
 Workers = Annotated[
-    int,
+    int | None,
     typer.Option(
         "--workers", "-j", help="Processes used to sign articles.", rich_help_panel="Performance"
     ),
@@ -192,48 +195,6 @@ Workers = Annotated[
 Quiet = Annotated[
     bool, typer.Option("--quiet", "-q", help="No progress bar, summary or warnings on stderr.")
 ]
-
-
-def detector_config(
-    *,
-    threshold: float | None = None,
-    near: float | None = None,
-    partial: float | None = None,
-    rewrite_cosine: float | None = None,
-    template_figures: float | None = None,
-    no_rewrites: bool = False,
-    shingle: ShingleKind | None = None,
-    shingle_size: int | None = None,
-    num_perm: int | None = None,
-    seed: int | None = None,
-    workers: int | None = None,
-) -> DetectorConfig:
-    """Map CLI options onto a :class:`DetectorConfig` (None keeps the default)."""
-    kind = shingle.value if shingle is not None else None
-    size = shingle_size
-    if kind == "char" and size is None:
-        size = 7
-    return DetectorConfig.from_options(
-        threshold=threshold,
-        near_jaccard=near,
-        partial_containment=partial,
-        rewrite_cosine=rewrite_cosine,
-        template_figures=template_figures,
-        rewrite_pass=False if no_rewrites else None,
-        shingle_kind=kind,
-        shingle_size=size,
-        num_perm=num_perm,
-        seed=seed,
-        workers=workers,
-    )
-
-
-def field_map(
-    id_field: str, text_field: str, title_field: str, date_field: str, source_field: str
-) -> FieldMap:
-    return FieldMap(
-        id=id_field, text=text_field, title=title_field, date=date_field, source=source_field
-    )
 
 
 def print_read_report(report: ReadReport, quiet: bool, limit: int = 20) -> None:
@@ -254,7 +215,7 @@ def output_stream(path: str | None) -> Iterator[TextIO]:
         sys.stdout.flush()
         return
     with atomic_writer(path) as handle:
-        yield handle
+        yield cast(TextIO, handle)  # opened in text mode ("w")
 
 
 @contextlib.contextmanager
@@ -294,94 +255,154 @@ def progress_bar(quiet: bool) -> Iterator[Callable[[str, int], None] | None]:
         yield update
 
 
-def articles_from(
-    paths: list[str], fields: FieldMap, skip_bad: bool, max_article_mb: float, report: ReadReport
-):
-    """Stream articles from the given inputs (see ``newsdedup.io.read_articles``)."""
-    return read_articles(
-        paths,
-        fields=fields,
-        skip_bad=skip_bad,
-        max_article_bytes=int(max_article_mb * 1_000_000),
-        report=report,
-    )
-
-
 def json_line(record: dict) -> str:
     return json.dumps(record, ensure_ascii=False) + "\n"
 
 
-@dataclass(frozen=True)
-class DetectOptions:
-    """The options every detecting command takes, parsed once."""
-
-    config: DetectorConfig
-    fields: FieldMap
-    skip_bad: bool
-    max_article_mb: float
-    quiet: bool
-
-    def articles(self, paths: list[str], report: ReadReport):
-        return articles_from(paths, self.fields, self.skip_bad, self.max_article_mb, report)
-
+# --- option groups: shared options declared once, as typed dataclasses ----------------------
 
 DEFAULTS = DetectorConfig()
 
-#: Options that change what counts as a match (``compare`` takes these too).
-MATCH_OPTIONS: list[tuple[str, Any, Any]] = [
-    ("near", NearOpt, DEFAULTS.verify.near_jaccard),
-    ("partial", PartialOpt, DEFAULTS.verify.partial_containment),
-    ("rewrite_cosine", RewriteOpt, DEFAULTS.verify.rewrite_cosine),
-    ("template_figures", TemplateOpt, DEFAULTS.verify.template_figures),
-    ("shingle", ShingleOpt, ShingleKind(DEFAULTS.shingle.kind)),
-    ("shingle_size", ShingleSize, None),
-]
-_SHARED_OPTIONS: list[tuple[str, Any, Any]] = [
-    ("threshold", Threshold, DEFAULTS.lsh.threshold),
-    *MATCH_OPTIONS,
-    ("no_rewrites", NoRewrite, False),
-    ("num_perm", NumPerm, DEFAULTS.sign.num_perm),
-    ("seed", Seed, DEFAULTS.sign.seed),
-    ("workers", Workers, DEFAULTS.sign.workers),
-    ("id_field", IdField, "id"),
-    ("text_field", TextField, "text"),
-    ("title_field", TitleField, "title"),
-    ("date_field", DateField, "published"),
-    ("source_field", SourceField, "source"),
-    ("skip_bad", SkipBad, False),
-    ("max_article_mb", MaxArticleMb, 10.0),
-    ("quiet", Quiet, False),
-]
-_FIELD_OPTIONS = ("id_field", "text_field", "title_field", "date_field", "source_field")
 
+@dataclass(frozen=True)
+class MatchOptions:
+    """What counts as a match (``compare`` takes these, the detecting commands more).
 
-def detection_options(command: F) -> F:
-    """Add the shared detection, input and output options to a command.
-
-    The command declares ``options: DetectOptions`` last; Typer sees the
-    individual options (their help lives here, once) and the command gets
-    them parsed into one object.
+    Field names are the option names (``--rewrite-cosine``); the only
+    option→config mapping is :meth:`DetectorConfig.from_options`, which
+    takes these names as they are (``None`` keeps the default).
     """
-    signature = inspect.signature(command, eval_str=True)
-    own = [p for name, p in signature.parameters.items() if name != "options"]
-    shared = [
-        inspect.Parameter(
-            name, inspect.Parameter.KEYWORD_ONLY, default=default, annotation=annotation
-        )
-        for name, annotation, default in _SHARED_OPTIONS
-    ]
 
-    @functools.wraps(command)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        values = {name: kwargs.pop(name) for name, _, _ in _SHARED_OPTIONS}
-        fields = field_map(*(values.pop(name) for name in _FIELD_OPTIONS))
-        skip_bad, max_mb, quiet = (
-            values.pop("skip_bad"),
-            values.pop("max_article_mb"),
-            values.pop("quiet"),
-        )
-        options = DetectOptions(detector_config(**values), fields, skip_bad, max_mb, quiet)
-        return command(*args, options=options, **kwargs)
+    near: NearOpt = DEFAULTS.verify.near_jaccard
+    partial: PartialOpt = DEFAULTS.verify.partial_containment
+    rewrite_cosine: RewriteOpt = DEFAULTS.verify.rewrite_cosine
+    template_figures: TemplateOpt = DEFAULTS.verify.template_figures
+    shingle: ShingleOpt = ShingleKind.word
+    shingle_size: ShingleSize = None
 
-    wrapper.__signature__ = signature.replace(parameters=own + shared)  # type: ignore[attr-defined]
-    return handle_errors(wrapper)  # type: ignore[return-value]
+    def settings(self) -> dict[str, Any]:
+        """The options as :meth:`DetectorConfig.from_options` takes them."""
+        values = asdict(self)
+        values["shingle"] = self.shingle.value if self.shingle is not None else None
+        return values
+
+    def config(self) -> DetectorConfig:
+        return DetectorConfig.from_options(**self.settings())
+
+
+@dataclass(frozen=True)
+class DetectionOptions(MatchOptions):
+    """Every detection setting: what counts as a match, and how candidates are found and signed."""
+
+    threshold: Threshold = DEFAULTS.lsh.threshold
+    no_rewrites: NoRewrite = False
+    num_perm: NumPerm = DEFAULTS.sign.num_perm
+    seed: Seed = DEFAULTS.sign.seed
+    workers: Workers = DEFAULTS.sign.workers
+
+
+@dataclass(frozen=True)
+class FieldOptions:
+    """Which record fields hold the id, text, title, date and source."""
+
+    id_field: IdField = "id"
+    text_field: TextField = "text"
+    title_field: TitleField = "title"
+    date_field: DateField = "published"
+    source_field: SourceField = "source"
+
+    def fields(self) -> FieldMap:
+        return FieldMap(
+            id=self.id_field,
+            text=self.text_field,
+            title=self.title_field,
+            date=self.date_field,
+            source=self.source_field,
+        )
+
+
+@dataclass(frozen=True)
+class InputOptions(FieldOptions):
+    """How the inputs are read: their fields, and what to do with bad or huge records."""
+
+    skip_bad: SkipBad = False
+    max_article_mb: MaxArticleMb = 10.0
+
+    def articles(
+        self, paths: list[str], report: ReadReport, *, unique_ids: bool = True
+    ) -> Iterator[Article]:
+        """Stream articles from the given inputs (see ``newsdedup.io.read_articles``)."""
+        return read_articles(
+            paths,
+            fields=self.fields(),
+            skip_bad=self.skip_bad,
+            max_article_bytes=int(self.max_article_mb * 1_000_000),
+            report=report,
+            unique_ids=unique_ids,
+        )
+
+
+#: Marks an option group whose options all default to None ("unset"), e.g.
+#: ``Annotated[DetectionOptions, UNSET]``: the index keeps its own settings.
+UNSET = "unset"
+
+
+def _option_group(annotation: Any) -> tuple[type | None, bool]:
+    """The option dataclass a parameter is annotated with (or None), and whether it is UNSET."""
+    unset = False
+    if get_origin(annotation) is Annotated:
+        annotation, *extras = get_args(annotation)
+        unset = UNSET in extras
+    if isinstance(annotation, type) and is_dataclass(annotation):
+        return annotation, unset
+    return None, False
+
+
+def command(function: Callable[..., R]) -> Callable[..., R]:
+    """Make ``function`` a CLI command: shared options expanded, errors as one line.
+
+    A parameter annotated with an option dataclass (:class:`DetectionOptions`,
+    :class:`InputOptions`, ...) appears to Typer as that dataclass' fields,
+    each an ordinary ``Annotated`` option whose help is written once, above;
+    the function receives the dataclass, built from the parsed values.
+    Every command of the CLI is declared with this decorator.
+
+    Example:
+        >>> @command
+        ... def show(*, inputs: FieldOptions) -> None:
+        ...     print(inputs.fields().text)
+        >>> list(inspect.signature(show).parameters)[:2]
+        ['id_field', 'text_field']
+        >>> show(**{f.name: f.default for f in fields(FieldOptions)})
+        text
+    """
+    signature = inspect.signature(function, eval_str=True)
+    parameters: list[inspect.Parameter] = []
+    groups: dict[str, tuple[type, list[str]]] = {}
+    for name, parameter in signature.parameters.items():
+        group, unset = _option_group(parameter.annotation)
+        if group is None:
+            parameters.append(parameter)
+            continue
+        hints = get_type_hints(group, include_extras=True)
+        members = fields(group)
+        groups[name] = (group, [f.name for f in members])
+        parameters += [
+            inspect.Parameter(
+                f.name,
+                inspect.Parameter.KEYWORD_ONLY,
+                default=None if unset else f.default,
+                annotation=hints[f.name],
+            )
+            for f in members
+        ]
+
+    @functools.wraps(function)
+    def parsed(*args: Any, **kwargs: Any) -> R:
+        for name, (group, names) in groups.items():
+            kwargs[name] = group(**{n: kwargs.pop(n) for n in names})
+        return function(*args, **kwargs)
+
+    cli: Any = handle_errors(parsed)
+    cli.__signature__ = signature.replace(parameters=parameters)
+    return cast("Callable[..., R]", cli)

@@ -33,7 +33,7 @@ def _one_article(spec: str, fields: FieldMap) -> Article:
     return found[0]
 
 
-@c.handle_errors
+@c.command
 def compare(
     a: Annotated[
         str,
@@ -54,17 +54,9 @@ def compare(
     ] = None,
     passages: Annotated[int, typer.Option(help="Show at most this many shared passages.")] = 10,
     min_words: Annotated[int, typer.Option(help="Shortest shared passage to show, in words.")] = 5,
-    near: c.NearOpt = c.DEFAULTS.verify.near_jaccard,
-    partial: c.PartialOpt = c.DEFAULTS.verify.partial_containment,
-    rewrite_cosine: c.RewriteOpt = c.DEFAULTS.verify.rewrite_cosine,
-    template_figures: c.TemplateOpt = c.DEFAULTS.verify.template_figures,
-    shingle: c.ShingleOpt = c.ShingleKind.word,
-    shingle_size: c.ShingleSize = None,  # type: ignore[assignment]
-    id_field: c.IdField = "id",
-    text_field: c.TextField = "text",
-    title_field: c.TitleField = "title",
-    date_field: c.DateField = "published",
-    source_field: c.SourceField = "source",
+    *,
+    match: c.MatchOptions,
+    inputs: c.FieldOptions,
 ) -> None:
     """Compare two articles: scores, relation and the passages they share.
 
@@ -76,16 +68,10 @@ def compare(
 
         newsdedup compare feed.jsonl#item-17 feed.jsonl#item-42 --format json
     """
-    config = c.detector_config(
-        near=near,
-        partial=partial,
-        rewrite_cosine=rewrite_cosine,
-        template_figures=template_figures,
-        shingle=shingle,
-        shingle_size=shingle_size,
-    )
-    fields = c.field_map(id_field, text_field, title_field, date_field, source_field)
+    fields = inputs.fields()
     first, second = _one_article(a, fields), _one_article(b, fields)
     background = read_articles(corpus, fields=fields, report=ReadReport()) if corpus else None
-    result = compare_articles(first, second, config, corpus=background, min_passage_words=min_words)
+    result = compare_articles(
+        first, second, match.config(), corpus=background, min_passage_words=min_words
+    )
     write_comparison(result, format.value, sys.stdout, max_passages=passages)

@@ -17,7 +17,7 @@ class ReportFormat(str, Enum):
     json = "json"
 
 
-@c.handle_errors
+@c.command
 def evaluate(
     predicted: Annotated[
         str,

@@ -8,26 +8,24 @@ done, so ``tail -f feed.jsonl | newsdedup index add -`` answers as lines arrive.
 
 from __future__ import annotations
 
-import functools
-import inspect
+import contextlib
 import json
 import re
 import sys
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from enum import Enum
-from typing import Annotated, Any, TypeVar
+from typing import Annotated
 
 import typer
 
 from ..errors import ConfigError
 from ..index import IndexStore, LiveIndex, SQLiteStore
-from ..io import ReadReport, read_articles
+from ..io import ReadReport
 from . import _common as c
-
-F = TypeVar("F", bound=Callable[..., Any])
 
 index_app = typer.Typer(
     name="index",
@@ -79,119 +77,42 @@ Wait = Annotated[
     ),
 ]
 
-_STORE_OPTIONS: list[tuple[str, Any, Any]] = [
-    ("db", Db, "newsdedup.db"),
-    ("redis", RedisUrl, None),
-    ("prefix", Prefix, "newsdedup"),
-    ("wait", Wait, 120.0),
-]
 
-# Detection settings default to None: "the index's own" (the defaults for a new index).
-_CONFIG_OPTIONS: list[tuple[str, Any]] = [
-    ("threshold", c.Threshold),
-    ("near", c.NearOpt),
-    ("partial", c.PartialOpt),
-    ("rewrite_cosine", c.RewriteOpt),
-    ("template_figures", c.TemplateOpt),
-    ("no_rewrites", c.NoRewrite),
-    ("shingle", c.ShingleOpt),
-    ("shingle_size", c.ShingleSize),
-    ("num_perm", c.NumPerm),
-    ("seed", c.Seed),
-    ("workers", c.Workers),
-]
-_INPUT_OPTIONS: list[tuple[str, Any, Any]] = [
-    ("id_field", c.IdField, "id"),
-    ("text_field", c.TextField, "text"),
-    ("title_field", c.TitleField, "title"),
-    ("date_field", c.DateField, "published"),
-    ("source_field", c.SourceField, "source"),
-    ("skip_bad", c.SkipBad, False),
-    ("max_article_mb", c.MaxArticleMb, 10.0),
-]
+@dataclass(frozen=True)
+class IndexLocation:
+    """Where the index lives: a SQLite file, or a Redis server and key prefix."""
+
+    db: Db = "newsdedup.db"
+    redis: RedisUrl = None
+    prefix: Prefix = "newsdedup"
+    wait: Wait = 120.0
+
+    def store(self, create: bool) -> IndexStore:
+        if self.redis:
+            from ..index import RedisStore
+
+            return RedisStore(self.redis, prefix=self.prefix, wait_seconds=self.wait)
+        return SQLiteStore(self.db, create=create, wait_seconds=self.wait)
 
 
-def _open_store(values: dict[str, Any], create: bool) -> IndexStore:
-    if values["redis"]:
-        from ..index import RedisStore
-
-        return RedisStore(values["redis"], prefix=values["prefix"], wait_seconds=values["wait"])
-    return SQLiteStore(values["db"], create=create, wait_seconds=values["wait"])
+#: Detection settings of the index commands default to None: "the index's own"
+#: (the defaults for a new index).
+IndexDetection = Annotated[c.DetectionOptions, c.UNSET]
 
 
-def _config_overrides(values: dict[str, Any]) -> dict[str, Any]:
-    shingle = values.pop("shingle")
-    kind = shingle.value if shingle is not None else None
-    size = values.pop("shingle_size")
-    return {
-        "threshold": values.pop("threshold"),
-        "near_jaccard": values.pop("near"),
-        "partial_containment": values.pop("partial"),
-        "rewrite_cosine": values.pop("rewrite_cosine"),
-        "template_figures": values.pop("template_figures"),
-        "rewrite_pass": False if values.pop("no_rewrites") else None,
-        "shingle_kind": kind,
-        "shingle_size": 7 if kind == "char" and size is None else size,
-        "num_perm": values.pop("num_perm"),
-        "seed": values.pop("seed"),
-        "workers": values.pop("workers"),
-    }
-
-
-def _with_options(
-    command: F, extra: list[tuple[str, Any, Any]], create: bool, detection: bool
-) -> F:
-    """Give ``command`` the store (and detection, input) options; it receives ``index`` (and ``read``)."""
-    signature = inspect.signature(command, eval_str=True)
-    shared = _STORE_OPTIONS + (
-        [(n, a, None) for n, a in _CONFIG_OPTIONS] + _INPUT_OPTIONS if detection else []
-    )
-    added = shared + extra  # extra options are the command's own, declared here with their help
-    own = [
-        p
-        for name, p in signature.parameters.items()
-        if name not in ("index", "read") and name not in {n for n, _, _ in added}
-    ]
-    params = [
-        inspect.Parameter(n, inspect.Parameter.KEYWORD_ONLY, default=d, annotation=a)
-        for n, a, d in added
-    ]
-
-    @functools.wraps(command)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        values = {name: kwargs.pop(name) for name, _, _ in shared}
-        overrides = _config_overrides(values) if detection else {}
-        store = _open_store(values, create)
-        try:
-            index = LiveIndex.open(store, create=create, **overrides)
-        except BaseException:
-            store.close()
-            raise
-        with index:
-            if detection:
-                kwargs["read"] = functools.partial(_read, values)
-            return command(*args, index=index, **kwargs)
-
-    wrapper.__signature__ = signature.replace(parameters=own + params)  # type: ignore[attr-defined]
-    return c.handle_errors(wrapper)  # type: ignore[return-value]
-
-
-def _read(values: dict[str, Any], paths: list[str], report: ReadReport):
-    fields = c.field_map(
-        values["id_field"],
-        values["text_field"],
-        values["title_field"],
-        values["date_field"],
-        values["source_field"],
-    )
-    return read_articles(
-        paths,
-        fields=fields,
-        skip_bad=values["skip_bad"],
-        max_article_bytes=int(values["max_article_mb"] * 1_000_000),
-        report=report,
-        unique_ids=False,
-    )
+@contextlib.contextmanager
+def _opened(
+    location: IndexLocation, create: bool, detection: c.DetectionOptions | None = None
+) -> Iterator[LiveIndex]:
+    """The index at ``location``, with the given detection settings over its own."""
+    store = location.store(create)
+    try:
+        index = LiveIndex.open(store, create=create, **(detection.settings() if detection else {}))
+    except BaseException:
+        store.close()
+        raise
+    with index:
+        yield index
 
 
 OnlyNew = Annotated[
@@ -219,27 +140,27 @@ MaxWait = Annotated[
         rich_help_panel="Performance",
     ),
 ]
-_STREAM_OPTIONS: list[tuple[str, Any, Any]] = [
-    ("format", FormatOpt, VerdictFormat.text),
-    ("only_new", OnlyNew, False),
-    ("batch_size", BatchSize, 2000),
-    ("max_wait", MaxWait, 1.0),
-    ("quiet", c.Quiet, False),
-]
+
+
+@dataclass(frozen=True)
+class StreamOptions:
+    """How ``add`` and ``query`` batch their input and write their answers."""
+
+    format: FormatOpt = VerdictFormat.text
+    only_new: OnlyNew = False
+    batch_size: BatchSize = 2000
+    max_wait: MaxWait = 1.0
+    quiet: c.Quiet = False
 
 
 def _run_stream(
     index: LiveIndex,
     paths: list[str],
-    read,
+    inputs: c.InputOptions,
     store: bool,
-    fmt: VerdictFormat,
-    only_new: bool,
-    batch_size: int,
-    max_wait: float,
-    quiet: bool,
+    options: StreamOptions,
 ) -> None:
-    if batch_size < 1 or max_wait < 0:
+    if options.batch_size < 1 or options.max_wait < 0:
         raise ConfigError("--batch-size must be at least 1 and --max-wait not negative")
     report = ReadReport()
     counts: Counter[str] = Counter()
@@ -247,21 +168,24 @@ def _run_stream(
     started = time.perf_counter()
     try:
         for article, verdict in index.stream(
-            read(paths, report), store=store, batch_size=batch_size, max_wait=max_wait
+            inputs.articles(paths, report, unique_ids=False),
+            store=store,
+            batch_size=options.batch_size,
+            max_wait=options.max_wait,
         ):
             counts[verdict.verdict] += 1
             stored += verdict.stored
-            if only_new:
+            if options.only_new:
                 if verdict.is_new:
                     sys.stdout.write(c.json_line(article.to_dict()))
-            elif fmt is VerdictFormat.jsonl:
+            elif options.format is VerdictFormat.jsonl:
                 sys.stdout.write(c.json_line(verdict.to_dict()))
             else:
                 sys.stdout.write(verdict.line() + "\n")
             sys.stdout.flush()
     finally:
-        c.print_read_report(report, quiet)
-        if not quiet and (counts or sys.exc_info()[0] is None):
+        c.print_read_report(report, options.quiet)
+        if not options.quiet and (counts or sys.exc_info()[0] is None):
             kinds = ", ".join(
                 f"{counts[k]} {k}"
                 for k in ("new", "exact", "near", "partial", "rewrite", "seen")
@@ -273,16 +197,15 @@ def _run_stream(
             )
 
 
+@index_app.command()
+@c.command
 def add(
     paths: c.Paths,
     *,
-    index: LiveIndex,
-    read,
-    format: VerdictFormat,
-    only_new: bool,
-    batch_size: int,
-    max_wait: float,
-    quiet: bool,
+    location: IndexLocation,
+    detection: IndexDetection,
+    inputs: c.InputOptions,
+    stream: StreamOptions,
 ) -> None:
     """Check each article against the index, say whether it is new or a copy of which original, and store it.
 
@@ -297,19 +220,19 @@ def add(
 
         newsdedup index add wire.rss --redis redis://127.0.0.1:6379/0 --prefix wire --format jsonl
     """
-    _run_stream(index, paths, read, True, format, only_new, batch_size, max_wait, quiet)
+    with _opened(location, True, detection) as index:
+        _run_stream(index, paths, inputs, True, stream)
 
 
+@index_app.command()
+@c.command
 def query(
     paths: c.Paths,
     *,
-    index: LiveIndex,
-    read,
-    format: VerdictFormat,
-    only_new: bool,
-    batch_size: int,
-    max_wait: float,
-    quiet: bool,
+    location: IndexLocation,
+    detection: IndexDetection,
+    inputs: c.InputOptions,
+    stream: StreamOptions,
 ) -> None:
     """The same check as 'add', without storing anything.
 
@@ -319,10 +242,17 @@ def query(
 
         newsdedup index query incoming/ --db news.db --only-new > fresh.jsonl
     """
-    _run_stream(index, paths, read, False, format, only_new, batch_size, max_wait, quiet)
+    with _opened(location, False, detection) as index:
+        _run_stream(index, paths, inputs, False, stream)
 
 
-def stats(*, index: LiveIndex, format: StatsFormat) -> None:
+@index_app.command()
+@c.command
+def stats(
+    *,
+    location: IndexLocation,
+    format: Annotated[StatsFormat, typer.Option("--format", "-f")] = StatsFormat.text,
+) -> None:
     """How many articles the index holds, by relation, their dates, its size and configuration.
 
     Example:
@@ -331,7 +261,8 @@ def stats(*, index: LiveIndex, format: StatsFormat) -> None:
 
         newsdedup index stats --redis redis://127.0.0.1:6379/0 --format json
     """
-    data = index.stats()
+    with _opened(location, False) as index:
+        data = index.stats()
     if format is StatsFormat.json:
         sys.stdout.write(json.dumps(data, ensure_ascii=False) + "\n")
         return
@@ -387,7 +318,16 @@ def parse_age(text: str) -> timedelta:
     return timedelta(**{_UNITS[match.group(2)]: float(match.group(1))})
 
 
-def prune(*, index: LiveIndex, older_than: str, quiet: bool) -> None:
+@index_app.command()
+@c.command
+def prune(
+    *,
+    location: IndexLocation,
+    older_than: Annotated[
+        str, typer.Option("--older-than", help="Age, e.g. 30d, 12h, 2w.", show_default=False)
+    ],
+    quiet: c.Quiet = False,
+) -> None:
     """Delete articles published (or, without a date, added) longer ago than --older-than.
 
     Example:
@@ -395,12 +335,15 @@ def prune(*, index: LiveIndex, older_than: str, quiet: bool) -> None:
         newsdedup index prune --older-than 30d --db news.db
     """
     age = parse_age(older_than)
-    removed = index.prune(age)
+    with _opened(location, False) as index:
+        removed = index.prune(age)
     if not quiet:
         c.stderr.print(f"removed {removed} article(s) older than {older_than}")
 
 
-def export(*, index: LiveIndex, output: str) -> None:
+@index_app.command()
+@c.command
+def export(*, location: IndexLocation, output: c.OutputOpt = "-") -> None:
     """Write every stored article as JSON lines: its record plus 'index' (relation, original, added).
 
     Example:
@@ -409,18 +352,20 @@ def export(*, index: LiveIndex, output: str) -> None:
 
         newsdedup index export --db old.db | newsdedup index add - --db new.db --num-perm 256
     """
-    with c.output_stream(output) as out:
+    with _opened(location, False) as index, c.output_stream(output) as out:
         for record in index.export():
             out.write(c.json_line(record))
 
 
+@index_app.command()
+@c.command
 def remove(
     ids: Annotated[
         list[str], typer.Argument(help="Ids of the articles to delete.", show_default=False)
     ],
     *,
-    index: LiveIndex,
-    quiet: bool,
+    location: IndexLocation,
+    quiet: c.Quiet = False,
 ) -> None:
     """Delete articles by id (ids not in the index are ignored).
 
@@ -428,43 +373,7 @@ def remove(
 
         newsdedup index remove a1 a2 --db news.db
     """
-    removed = index.remove(ids)
+    with _opened(location, False) as index:
+        removed = index.remove(ids)
     if not quiet:
         c.stderr.print(f"removed {removed} of {len(set(ids))} article(s)")
-
-
-_QUIET = [("quiet", c.Quiet, False)]
-index_app.command()(_with_options(add, _STREAM_OPTIONS, create=True, detection=True))
-index_app.command()(_with_options(query, _STREAM_OPTIONS, create=False, detection=True))
-index_app.command()(
-    _with_options(
-        stats,
-        [("format", Annotated[StatsFormat, typer.Option("--format", "-f")], StatsFormat.text)],
-        create=False,
-        detection=False,
-    )
-)
-index_app.command()(
-    _with_options(
-        prune,
-        [
-            (
-                "older_than",
-                Annotated[
-                    str,
-                    typer.Option(
-                        "--older-than", help="Age, e.g. 30d, 12h, 2w.", show_default=False
-                    ),
-                ],
-                ...,
-            )
-        ]
-        + _QUIET,
-        create=False,
-        detection=False,
-    )
-)
-index_app.command()(
-    _with_options(export, [("output", c.OutputOpt, "-")], create=False, detection=False)
-)
-index_app.command()(_with_options(remove, _QUIET, create=False, detection=False))

@@ -8,6 +8,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterator
+from typing import Annotated
 
 import typer
 
@@ -18,27 +19,31 @@ from ..models import Result
 from . import _common as c
 
 
-def _detect(paths: list[str], options: c.DetectOptions) -> tuple[Result, float]:
+def _detect(
+    paths: list[str], detection: c.DetectionOptions, inputs: c.InputOptions, quiet: bool
+) -> tuple[Result, float]:
     report = ReadReport()
     started = time.perf_counter()
-    with c.progress_bar(options.quiet) as progress:
+    with c.progress_bar(quiet) as progress:
         try:
-            result = Detector(options.config, progress).run(options.articles(paths, report))
+            result = Detector(detection.config(), progress).run(inputs.articles(paths, report))
         finally:
-            c.print_read_report(report, options.quiet)
-    if not options.quiet:
+            c.print_read_report(report, quiet)
+    if not quiet:
         for message in result.warnings:
             c.warn(message)
     return result, time.perf_counter() - started
 
 
-@c.detection_options
+@c.command
 def scan(
     paths: c.Paths,
     format: c.FormatOpt = c.Format.table,
     output: c.OutputOpt = "-",
+    quiet: c.Quiet = False,
     *,
-    options: c.DetectOptions,
+    detection: c.DetectionOptions,
+    inputs: c.InputOptions,
 ) -> None:
     """Find clusters of copies: each original with its exact, near, partial and rewritten copies.
 
@@ -48,20 +53,22 @@ def scan(
 
         newsdedup scan feed.jsonl --format json -o clusters.json --workers 2
     """
-    result, seconds = _detect(paths, options)
+    result, seconds = _detect(paths, detection, inputs, quiet)
     with c.output_stream(output) as out:
         write_clusters(result, format.value, out)
-    if not options.quiet:
+    if not quiet:
         c.stderr.print(summary_line(result, seconds))
 
 
-@c.detection_options
+@c.command
 def pairs(
     paths: c.Paths,
     format: c.FormatOpt = c.Format.table,
     output: c.OutputOpt = "-",
+    quiet: c.Quiet = False,
     *,
-    options: c.DetectOptions,
+    detection: c.DetectionOptions,
+    inputs: c.InputOptions,
 ) -> None:
     """List every confirmed pair with its relation, scores and reason (templated look-alikes included).
 
@@ -69,10 +76,10 @@ def pairs(
 
         newsdedup pairs wires/ --format csv -o pairs.csv
     """
-    result, seconds = _detect(paths, options)
+    result, seconds = _detect(paths, detection, inputs, quiet)
     with c.output_stream(output) as out:
         write_matches(result.matches, format.value, out)
-    if not options.quiet:
+    if not quiet:
         c.stderr.print(summary_line(result, seconds))
 
 
@@ -90,7 +97,7 @@ def _rereadable(paths: list[str]) -> Iterator[list[str]]:
 
 
 def _write_dedup(
-    paths: list[str], options: c.DetectOptions, result: Result, output: str, removed: str | None
+    paths: list[str], inputs: c.InputOptions, result: Result, output: str, removed: str | None
 ) -> int:
     duplicate_of = {
         m.id: (cluster.original, m) for cluster in result.clusters for m in cluster.members
@@ -99,7 +106,7 @@ def _write_dedup(
     with contextlib.ExitStack() as stack:
         kept_out = stack.enter_context(c.output_stream(output))
         removed_out = stack.enter_context(atomic_writer(removed)) if removed else None
-        for article in options.articles(paths, ReadReport()):
+        for article in inputs.articles(paths, ReadReport()):
             record = article.to_dict()
             if article.id not in duplicate_of:
                 kept_out.write(c.json_line(record))
@@ -117,18 +124,22 @@ def _write_dedup(
     return kept
 
 
-@c.detection_options
+@c.command
 def dedup(
     paths: c.Paths,
     output: c.OutputOpt = "-",
-    removed: str = typer.Option(
-        None,
-        "--removed",
-        help="Also write the removed copies here, each with the id "
-        "it duplicates, its relation and scores.",
-    ),
+    removed: Annotated[
+        str | None,
+        typer.Option(
+            "--removed",
+            help="Also write the removed copies here, each with the id "
+            "it duplicates, its relation and scores.",
+        ),
+    ] = None,
+    quiet: c.Quiet = False,
     *,
-    options: c.DetectOptions,
+    detection: c.DetectionOptions,
+    inputs: c.InputOptions,
 ) -> None:
     """Write one article per cluster (the original) plus every article without copies, as JSON lines.
 
@@ -136,8 +147,8 @@ def dedup(
 
         newsdedup dedup feed.jsonl -o kept.jsonl --removed removed.jsonl
     """
-    with _rereadable(paths) as inputs:
-        result, seconds = _detect(inputs, options)
-        kept = _write_dedup(inputs, options, result, output, removed)
-    if not options.quiet:
+    with _rereadable(paths) as rereadable:
+        result, seconds = _detect(rereadable, detection, inputs, quiet)
+        kept = _write_dedup(rereadable, inputs, result, output, removed)
+    if not quiet:
         c.stderr.print(f"{summary_line(result, seconds)}; kept {kept}, removed {result.duplicates}")

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
 
+from benchmarks.corpus.loaders import data_root
 from newsdedup.models import Article
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
-SHARED_DATA = Path(os.environ.get("NEWSDEDUP_DATA", ROOT.parent / "shared" / "data"))
+#: The real corpora (bbc/, reuters21578/, counter-dev/): $NEWSDEDUP_DATA, else ../shared/data.
+SHARED_DATA = data_root()
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 

@@ -8,19 +8,19 @@ import random
 import re
 from collections import Counter, defaultdict
 from datetime import datetime
-from pathlib import Path
 
 import pytest
 
 from benchmarks.corpus import edits as ed
 from benchmarks.corpus.build import EDIT_RATES, parse_size, write_corpus
+from benchmarks.corpus.loaders import data_root
 from benchmarks.corpus.negatives import fill, template_series, word_difference
 from benchmarks.corpus.outlets import make_outlets
 from benchmarks.corpus.sentences import split_sentences
 from newsdedup.errors import ConfigError
 from newsdedup.evaluate.metrics import evaluate_files
 
-DATA = Path("/work/shared/data")
+DATA = data_root()
 needs_data = pytest.mark.skipif(
     not (DATA / "bbc").is_dir() or not (DATA / "reuters21578").is_dir(),
     reason=f"BBC and Reuters corpora not present under {DATA}",

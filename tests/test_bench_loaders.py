@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from collections import Counter
 from datetime import datetime, timezone
-from pathlib import Path
 
 import pytest
 
-from benchmarks.corpus.loaders import iter_bbc, iter_reuters
+from benchmarks.corpus.loaders import data_root, iter_bbc, iter_reuters
 from newsdedup.errors import InputError
 
-DATA = Path("/work/shared/data")
+DATA = data_root()
 REUTERS = DATA / "reuters21578"
 BBC = DATA / "bbc"
 

@@ -7,17 +7,17 @@ hand (see the notes in the fixture and tests/fixtures/make_reuters_fixture.py).
 from __future__ import annotations
 
 import importlib.util
-import os
 from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
+from conftest import SHARED_DATA
 
 from newsdedup.io import read_articles
 
 FIXTURES = Path(__file__).parent / "fixtures"
 FIXTURE = FIXTURES / "reuters_pairs.jsonl"
-CORPUS = Path(os.environ.get("NEWSDEDUP_REUTERS_DIR", "/work/shared/data/reuters21578"))
+CORPUS = SHARED_DATA / "reuters21578"
 UTC = timezone.utc
 
 

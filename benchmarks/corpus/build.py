@@ -42,11 +42,13 @@ from .generator import (
     CorpusGenerator,
     Item,
 )
+from .loaders import data_root
 from .sentences import SentenceBank
 
 __all__ = ["EDIT_RATES", "CorpusGenerator", "Item", "main", "parse_size", "write_corpus"]
 
-DEFAULT_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+#: The corpora the sentence bank is read from (``$NEWSDEDUP_DATA``, see :func:`data_root`).
+DEFAULT_DATA = data_root()
 SHUFFLE_BUFFER = 4096
 CHUNK_UNITS = 200  # units a worker makes per task
 

@@ -5,7 +5,7 @@ to report what a detector finds there for a person to judge, and as the
 vocabulary of the synthetic corpus (:mod:`benchmarks.corpus.build`).
 
 Example:
-    >>> arts = list(iter_bbc("/work/shared/data/bbc"))  # doctest: +SKIP
+    >>> arts = list(iter_bbc(data_root() / "bbc"))  # doctest: +SKIP
     >>> arts[0].id, arts[0].title  # doctest: +SKIP
     ('business/001', 'Ad sales boost Time Warner profit')
 """
@@ -13,6 +13,7 @@ Example:
 from __future__ import annotations
 
 import html
+import os
 import re
 from collections.abc import Iterator
 from datetime import datetime, timezone
@@ -21,7 +22,20 @@ from pathlib import Path
 from newsdedup.errors import InputError
 from newsdedup.models import Article
 
-__all__ = ["iter_bbc", "iter_reuters", "reuters_files"]
+__all__ = [
+    "DATA_VARIABLE",
+    "DEFAULT_DATA",
+    "data_root",
+    "iter_bbc",
+    "iter_reuters",
+    "reuters_files",
+]
+
+#: The one environment variable naming the folder that holds the real corpora:
+#: ``bbc/``, ``reuters21578/`` and ``counter-dev/``. Tests and benchmarks read it alike.
+DATA_VARIABLE = "NEWSDEDUP_DATA"
+#: Where the corpora are when the variable is not set: ``../shared/data`` beside the project.
+DEFAULT_DATA = Path(__file__).resolve().parents[3] / "shared" / "data"
 
 _DISPATCH = re.compile(r"<REUTERS\b([^>]*)>(.*?)</REUTERS>", re.S)
 _NEWID = re.compile(r'NEWID="(\d+)"')
@@ -35,6 +49,16 @@ _MONTHS = {
     )
 }
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+
+def data_root() -> Path:
+    """The data folder: ``$NEWSDEDUP_DATA``, else ``shared/data`` beside the project root.
+
+    Example:
+        >>> data_root()  # doctest: +SKIP
+        PosixPath('/work/shared/data')
+    """
+    return Path(os.environ.get(DATA_VARIABLE) or DEFAULT_DATA)
 
 
 def _tag(name: str, chunk: str) -> str | None:
@@ -145,7 +169,7 @@ def iter_reuters(path: str | Path, *, with_title_only: bool = False) -> Iterator
         InputError: Missing folder or files, or a dispatch without NEWID.
 
     Example:
-        >>> next(iter_reuters("/work/shared/data/reuters21578")).title  # doctest: +SKIP
+        >>> next(iter_reuters(data_root() / "reuters21578")).title  # doctest: +SKIP
         'BAHIA COCOA REVIEW'
     """
     for file in reuters_files(path):
@@ -185,7 +209,7 @@ def iter_bbc(path: str | Path) -> Iterator[Article]:
         InputError: Missing folder, or no ``topic/NNN.txt`` file in it.
 
     Example:
-        >>> next(iter_bbc("/work/shared/data/bbc")).id  # doctest: +SKIP
+        >>> next(iter_bbc(data_root() / "bbc")).id  # doctest: +SKIP
         'business/001'
     """
     root = Path(path)

@@ -7,7 +7,7 @@ Reuters-21578 dispatches that have a body; tables, fragments and very long
 run-ons are left out, and each distinct sentence is kept once.
 
 Example:
-    >>> bank = SentenceBank.from_data("/work/shared/data")  # doctest: +SKIP
+    >>> bank = SentenceBank.from_data(data_root())  # doctest: +SKIP
     >>> len(bank.sentences) > 100_000, sorted(bank.topics)[:2]  # doctest: +SKIP
     (True, ['bbc-business', 'bbc-entertainment'])
 """

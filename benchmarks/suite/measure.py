@@ -41,7 +41,8 @@ __all__ = [
     "suite_id",
 ]
 
-ROOT = Path(__file__).resolve().parents[1]
+#: The project root (``benchmarks/suite/measure.py`` → three levels up).
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def peak_rss_mb() -> float:

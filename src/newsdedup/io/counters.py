@@ -31,8 +31,13 @@ class ReadReport:
         files: Input files (and standard input) opened.
         articles: Articles yielded.
         skipped: Files, records and articles left out (each has a warning).
+        bad_dates: Dates present but not understood (the article is kept,
+            without a date).
+        ambiguous_dates: Dates such as ``02/03/2023`` read month first
+            because no ``day_first`` was given.
         warnings: One-line messages, each ``path[:line]: what happened``;
-            they never contain article text.
+            they never contain article text. Date problems are one warning
+            each kind, naming the first value and the count.
 
     Example:
         >>> r = ReadReport(files=2, articles=5, skipped=1)
@@ -43,7 +48,12 @@ class ReadReport:
     files: int = 0
     articles: int = 0
     skipped: int = 0
+    bad_dates: int = 0
+    ambiguous_dates: int = 0
     warnings: list[str] = field(default_factory=list)
+    _date_warnings: dict[str, tuple[int, str]] = field(
+        default_factory=dict, repr=False, compare=False
+    )
 
     def warn(self, message: str, path: str, line: int | None = None) -> None:
         """Record a warning located at ``path`` (and ``line``, if known)."""
@@ -55,7 +65,44 @@ class ReadReport:
         files = "file" if self.files == 1 else "files"
         articles = "article" if self.articles == 1 else "articles"
         text = f"read {self.articles} {articles} from {self.files} {files}"
-        return f"{text}, {self.skipped} skipped" if self.skipped else text
+        if self.skipped:
+            text += f", {self.skipped} skipped"
+        if self.bad_dates:
+            text += (
+                f", {self.bad_dates} {'date' if self.bad_dates == 1 else 'dates'} not understood"
+            )
+        return text
+
+    def date_not_understood(self, value: object, where: str) -> None:
+        """Count a date that could not be read; one warning names the first and the count.
+
+        Example:
+            >>> r = ReadReport()
+            >>> r.date_not_understood("next Tuesday", "a.jsonl:3")
+            >>> r.date_not_understood("soon", "a.jsonl:9")
+            >>> r.warnings
+            ["a.jsonl:3: date 'next Tuesday' not understood, left empty (2 dates in all)"]
+        """
+        self.bad_dates += 1
+        self._date_warning("bad", where, f"date {_shown(value)} not understood, left empty")
+
+    def date_ambiguous(self, value: object, where: str) -> None:
+        """Count a date read month first although day and month could be swapped."""
+        self.ambiguous_dates += 1
+        self._date_warning(
+            "ambiguous",
+            where,
+            f"date {_shown(value)} read month first (day and month could be swapped; "
+            "set day_first, --day-first on the command line, if they are day first)",
+        )
+
+    def _date_warning(self, kind: str, where: str, first: str) -> None:
+        count = self.bad_dates if kind == "bad" else self.ambiguous_dates
+        if kind not in self._date_warnings:
+            self._date_warnings[kind] = (len(self.warnings), f"{where}: {first}")
+            self.warnings.append("")
+        at, message = self._date_warnings[kind]
+        self.warnings[at] = message if count == 1 else f"{message} ({count} dates in all)"
 
 
 @dataclass
@@ -100,6 +147,12 @@ class ReadContext:
     def note(self, message: str, path: str, line: int | None = None) -> None:
         """Input read, but suspicious: warn only."""
         self.report.warn(message, path, line)
+
+
+def _shown(value: object) -> str:
+    """A date value for a message: quoted, at most 40 characters."""
+    text = str(value)
+    return repr(text if len(text) <= 40 else text[:37] + "...")
 
 
 def size_text(size: int) -> str:

@@ -15,11 +15,15 @@ Example:
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
 
 from ..errors import InputError
 from ..models import Article
-from .dates import parse_date
+from .dates import read_date
+
+if TYPE_CHECKING:  # counters.py imports this module
+    from .counters import ReadReport
 
 __all__ = ["DATE_FALLBACKS", "FieldMap", "article_from_record"]
 
@@ -40,10 +44,18 @@ class FieldMap:
             ``published_at`` are tried as well.
         source: Outlet or feed name.
         url: Address of the article.
+        day_first: How the date field's numeric dates are read: True for
+            day first (``02/03/2023`` is 2 March), False for month first
+            (3 February), None to decide from each value (``14/02/2023``
+            can only be day first) and read month first when both are
+            possible, counting those in the read report.
 
     Example:
         >>> FieldMap(text="body").text
         'body'
+        >>> rec = {"text": "B", "published": "02/03/2023"}
+        >>> article_from_record(rec, FieldMap(day_first=True), "a.csv:2").published.month
+        3
     """
 
     id: str = "id"
@@ -52,9 +64,12 @@ class FieldMap:
     date: str = "published"
     source: str = "source"
     url: str = "url"
+    day_first: bool | None = None
 
 
-def article_from_record(record: Any, fields: FieldMap, origin: str) -> Article:
+def article_from_record(
+    record: Any, fields: FieldMap, origin: str, report: ReadReport | None = None
+) -> Article:
     """Build an article from a record; fields not mapped go to ``extra``.
 
     Args:
@@ -62,6 +77,8 @@ def article_from_record(record: Any, fields: FieldMap, origin: str) -> Article:
         fields: Which fields hold what.
         origin: Where the record was read (``path:line``, ``path#index``,
             ``<stdin>:line``); used in messages and as the fallback id.
+        report: Counts dates not understood, and dates read month first
+            although day and month could be swapped (see ``day_first``).
 
     Returns:
         The article. An unparseable date leaves ``published`` empty and keeps
@@ -89,8 +106,8 @@ def article_from_record(record: Any, fields: FieldMap, origin: str) -> Article:
         if values[name] is not None or record.get(key) in (None, ""):
             used.add(key)
     date_key = _date_key(record, fields)
-    published = parse_date(record[date_key]) if date_key else None
-    if published is not None or (date_key and record[date_key] in (None, "")):
+    published = _published(record, date_key, fields, origin, report)
+    if date_key is not None and (published is not None or record[date_key] in (None, "")):
         used.add(date_key)
     extra = {key: value for key, value in record.items() if key not in used}
     return Article(
@@ -101,6 +118,24 @@ def article_from_record(record: Any, fields: FieldMap, origin: str) -> Article:
         extra=extra,
         **values,
     )
+
+
+def _published(
+    record: dict[str, Any],
+    key: str | None,
+    fields: FieldMap,
+    origin: str,
+    report: ReadReport | None,
+) -> datetime | None:
+    """The record's date as an aware datetime, or None; problems go to ``report``."""
+    if key is None or record[key] in (None, ""):
+        return None
+    parsed = read_date(record[key], day_first=fields.day_first)
+    if report is not None and parsed.value is None:
+        report.date_not_understood(record[key], origin)
+    elif report is not None and parsed.ambiguous:
+        report.date_ambiguous(record[key], origin)
+    return parsed.value
 
 
 def _required_text(record: dict[str, Any], key: str, origin: str) -> str:

@@ -136,7 +136,7 @@ def _parse_json(text: str, name: str, line: int | None, ctx: ReadContext) -> Any
 def _articles(records: Iterable[tuple[str, Any]], ctx: ReadContext) -> Iterator[Article]:
     for origin, record in records:
         try:
-            article = article_from_record(record, ctx.fields, origin)
+            article = article_from_record(record, ctx.fields, origin, ctx.report)
         except InputError as error:
             ctx.bad_error(error)
             continue

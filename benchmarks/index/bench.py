@@ -250,7 +250,9 @@ def steps(step: str, backend: str) -> list[Step]:
 
 def parser() -> argparse.ArgumentParser:
     """The command line of ``python -m benchmarks.index.bench``."""
-    p = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    p = argparse.ArgumentParser(
+        prog="python -m benchmarks.index.bench", description=(__doc__ or "").splitlines()[0]
+    )
     p.add_argument("step", choices=["all", "build", "bulk", "add", "open", "query", "cli"])
     p.add_argument("--backend", choices=["sqlite", "redis"], default="sqlite")
     p.add_argument("--db", default="/tmp/newsdedup-bench.db")

@@ -17,7 +17,9 @@ import time
 
 def main(argv: list[str] | None = None) -> None:
     """Parse the store options, import, open, count, print ``{"import_s", "open_s", ...}``."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m benchmarks.index.probe", description=(__doc__ or "").splitlines()[0]
+    )
     parser.add_argument("--backend", choices=["sqlite", "redis"], default="sqlite")
     parser.add_argument("--db", default="/tmp/newsdedup-bench.db")
     parser.add_argument("--redis", default="redis://127.0.0.1:6379/0")

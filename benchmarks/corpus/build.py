@@ -14,7 +14,7 @@ in memory. Every unit is seeded by (seed, unit number): the same seed, size
 and data give the same files whatever the number of workers.
 
 Example:
-    $ PYTHONPATH=src:. python -m benchmarks.corpus.build --size 10k --seed 1 --out benchmarks/data/10k
+    $ python -m benchmarks.corpus.build --size 10k --seed 1 --out benchmarks/data/10k
 """
 
 from __future__ import annotations

@@ -8,7 +8,7 @@ all) and returns the pairs it found with its stage timings.
 measure its peak memory, and scores its clusters against the gold file.
 
 Example:
-    $ PYTHONPATH=src:. python -m benchmarks.peers --corpus benchmarks/data/10k --out benchmarks/results
+    $ python -m benchmarks.peers --corpus benchmarks/data/10k --out benchmarks/results
 """
 
 from __future__ import annotations

@@ -5,7 +5,7 @@ corpus manifest (size, seed, generator version), the peer settings and the
 git commit, so runs can be compared later.
 
 Example:
-    $ PYTHONPATH=src:. python -m benchmarks.peers --corpus /tmp/c10k --out /tmp/peers --peers numpy-minhash,rensa
+    $ python -m benchmarks.peers --corpus /tmp/c10k --out /tmp/peers --peers numpy-minhash,rensa
 """
 
 from __future__ import annotations

@@ -13,7 +13,7 @@ One JSON line per corpus is appended to ``benchmarks/results/real.jsonl``
 (keyed by the commit); ``python -m benchmarks.suite.render`` shows it in the README.
 
 Example:
-    $ PYTHONPATH=src:. python -m benchmarks.suite.real --sample 4
+    $ python -m benchmarks.suite.real --sample 4
 """
 
 from __future__ import annotations

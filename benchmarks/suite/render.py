@@ -8,7 +8,7 @@ stays as written. The plots (time and peak memory against corpus size, one
 line per tool, log-log) are written next to the results.
 
 Example:
-    $ PYTHONPATH=src:. python -m benchmarks.suite.render
+    $ python -m benchmarks.suite.render
 """
 
 from __future__ import annotations

@@ -8,8 +8,8 @@ figures with newsdedup's ratio to each peer. ``python -m benchmarks.suite.render
 then redraws the README's tables and plots from all stored results.
 
 Example:
-    $ PYTHONPATH=src:. python -m benchmarks.suite.run --size 10k
-    $ PYTHONPATH=src:. python -m benchmarks.suite.run --size 1M --tools newsdedup-w2,newsdedup-scan-w2 --repeat 1
+    $ python -m benchmarks.suite.run --size 10k
+    $ python -m benchmarks.suite.run --size 1M --tools newsdedup-w2,newsdedup-scan-w2 --repeat 1
 """
 
 from __future__ import annotations

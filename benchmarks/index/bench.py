@@ -58,9 +58,11 @@ Step = Callable[[argparse.Namespace], dict[str, Any]]
 
 def build(args: argparse.Namespace) -> dict[str, Any]:
     """Add ``args.articles`` articles as one stream; keep a sample of them for the query step."""
-    rng, sample = random.Random(7), []
+    rng = random.Random(7)
+    sample: list[dict[str, Any]] = []
     config = DetectorConfig.from_options(workers=args.workers)
-    segments, started, cpu = [], time.perf_counter(), time.process_time()
+    segments: list[dict[str, int]] = []
+    started, cpu = time.perf_counter(), time.process_time()
     with LiveIndex(open_store(args), config) as index:
         start = indexed(index)
         seg_start, seg_count = time.perf_counter(), 0

@@ -45,7 +45,8 @@ def bulk(args: argparse.Namespace) -> dict[str, Any]:
     if args.backend != "sqlite":
         raise SystemExit("Error: the bulk step loads SQLite indexes only (--backend sqlite)")
     config = DetectorConfig.from_options(workers=args.workers)
-    started, sample, rng = time.perf_counter(), [], random.Random(7)
+    started, rng = time.perf_counter(), random.Random(7)
+    sample: list[dict[str, Any]] = []
     with LiveIndex(open_store(args), config) as index:
         store = index.store
         assert isinstance(store, SQLiteStore)

@@ -10,7 +10,9 @@ import sys
 from datetime import date, datetime, timedelta, timezone
 
 import pytest
+from typer.testing import CliRunner
 
+from newsdedup.cli import app
 from newsdedup.io import FieldMap, ReadReport, dates, parse_date, read_articles
 from newsdedup.io.dates import read_date
 from newsdedup.io.fields import article_from_record
@@ -211,7 +213,7 @@ def test_record_dates_follow_the_field_map_and_are_counted():
     assert (report.bad_dates, report.ambiguous_dates) == (2, 2)
     assert report.warnings == [
         "f.jsonl:1: date '02/03/2023' read month first (day and month could be swapped; "
-        "set day_first, --day-first on the command line, if they are day first) (2 dates in all)",
+        "use --day-first, day_first=True in Python, if they are day first) (2 dates in all)",
         "f.jsonl:2: date 'next Tuesday' not understood, left empty (2 dates in all)",
     ]
     day_first = article_from_record(records[0], FieldMap(day_first=True), "f.jsonl:1", report)
@@ -235,3 +237,21 @@ def test_read_articles_reports_dates_it_cannot_read(tmp_path):
     assert report.bad_dates == 1
     assert report.warnings == [f"{path}:4: date 'bientôt' not understood, left empty"]
     assert report.summary() == "read 3 articles from 1 file, 1 date not understood"
+
+
+def test_the_command_line_reads_dates_day_first_when_asked(tmp_path):
+    path = tmp_path / "feed.csv"
+    path.write_text(
+        "id,text,published\n"
+        "1,The central bank kept its rate unchanged on Thursday,02/03/2023\n"
+        "2,A storm closed the northern ports for two days running,05/04/2023\n",
+        encoding="utf-8",
+    )
+    runner = CliRunner()
+    unset = runner.invoke(app, ["scan", str(path), "--format", "json"])
+    day_first = runner.invoke(app, ["scan", str(path), "--format", "json", "--day-first"])
+    month_first = runner.invoke(app, ["scan", str(path), "--format", "json", "--month-first"])
+    assert unset.exit_code == day_first.exit_code == month_first.exit_code == 0
+    assert f"{path}:2: date '02/03/2023' read month first" in unset.stderr
+    assert "(2 dates in all)" in unset.stderr
+    assert "read month first" not in day_first.stderr + month_first.stderr

@@ -111,6 +111,17 @@ DateField = Annotated[
 SourceField = Annotated[
     str, typer.Option(help="Field holding the outlet or feed name.", rich_help_panel="Input")
 ]
+DayFirst = Annotated[
+    bool | None,
+    typer.Option(
+        "--day-first/--month-first",
+        help="Read numeric dates such as 02/03/2023 day first (2 March) or month first "
+        "(3 February). Unset: from the value where only one reading is a date "
+        "(14/02/2023), else month first, with a warning counting them.",
+        rich_help_panel="Input",
+        show_default=False,
+    ),
+]
 SkipBad = Annotated[
     bool,
     typer.Option(
@@ -303,13 +314,14 @@ class DetectionOptions(MatchOptions):
 
 @dataclass(frozen=True)
 class FieldOptions:
-    """Which record fields hold the id, text, title, date and source."""
+    """Which record fields hold the id, text, title, date and source, and how dates are read."""
 
     id_field: IdField = "id"
     text_field: TextField = "text"
     title_field: TitleField = "title"
     date_field: DateField = "published"
     source_field: SourceField = "source"
+    day_first: DayFirst = None
 
     def fields(self) -> FieldMap:
         return FieldMap(
@@ -318,6 +330,7 @@ class FieldOptions:
             title=self.title_field,
             date=self.date_field,
             source=self.source_field,
+            day_first=self.day_first,
         )
 
 

@@ -93,7 +93,7 @@ class ReadReport:
             "ambiguous",
             where,
             f"date {_shown(value)} read month first (day and month could be swapped; "
-            "set day_first, --day-first on the command line, if they are day first)",
+            "use --day-first, day_first=True in Python, if they are day first)",
         )
 
     def _date_warning(self, kind: str, where: str, first: str) -> None:

@@ -10,6 +10,7 @@ def test_public_names_are_pinned_and_sorted():
         "Article",
         "Cluster",
         "Comparison",
+        "DedupResult",
         "Detector",
         "DetectorConfig",
         "Match",
@@ -20,6 +21,9 @@ def test_public_names_are_pinned_and_sorted():
         "Scores",
         "__version__",
         "compare",
+        "dedup",
+        "read_articles",
+        "scan",
     ]
     assert newsdedup.__all__ == sorted(newsdedup.__all__)
     for name in newsdedup.__all__:

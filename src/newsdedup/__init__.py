@@ -4,9 +4,11 @@ The public API, loaded on first use so that ``import newsdedup`` (and the CLI's
 ``--help``) does not pay for scikit-learn and the compiled kernels.
 
 Example:
-    >>> import newsdedup
-    >>> newsdedup.Article("a", "Ministers met in Brussels.").id
-    'a'
+    >>> import newsdedup as nd
+    >>> result = nd.scan([{"id": "a", "text": "Ministers met in Brussels on Tuesday to talk."},
+    ...                   {"id": "b", "text": "Ministers met in Brussels on Tuesday to talk."}])
+    >>> [(c.original, c.members[0].id, c.members[0].relation.value) for c in result.clusters]
+    [('a', 'b', 'exact')]
 """
 
 from __future__ import annotations
@@ -23,15 +25,18 @@ except PackageNotFoundError:  # running from a source tree that was never instal
     __version__ = "0+unknown"
 
 if TYPE_CHECKING:
+    from .api import DedupResult, dedup, scan
     from .batch.pipeline import Detector
     from .config import DetectorConfig
     from .errors import NewsDedupError
+    from .io import read_articles
     from .judge.compare import Comparison, compare
     from .models import Article, Cluster, Match, Member, Relation, Result, Scores
 
 _LAZY = {
     "Article": "newsdedup.models",
     "Cluster": "newsdedup.models",
+    "DedupResult": "newsdedup.api",
     "Comparison": "newsdedup.judge.compare",
     "Detector": "newsdedup.batch.pipeline",
     "DetectorConfig": "newsdedup.config",
@@ -42,12 +47,16 @@ _LAZY = {
     "Result": "newsdedup.models",
     "Scores": "newsdedup.models",
     "compare": "newsdedup.judge.compare",
+    "dedup": "newsdedup.api",
+    "read_articles": "newsdedup.io",
+    "scan": "newsdedup.api",
 }
 
 __all__ = [
     "Article",
     "Cluster",
     "Comparison",
+    "DedupResult",
     "Detector",
     "DetectorConfig",
     "Match",
@@ -58,6 +67,9 @@ __all__ = [
     "Scores",
     "__version__",
     "compare",
+    "dedup",
+    "read_articles",
+    "scan",
 ]
 
 _moved.install()

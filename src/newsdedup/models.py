@@ -53,6 +53,42 @@ class Article:
     origin: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
+    def __post_init__(self) -> None:
+        """Reject wrong types here, with the field's name, not deep inside a later stage.
+
+        Example:
+            >>> Article("a", "Body", published="2024-05-02")
+            Traceback (most recent call last):
+            ...
+            TypeError: Article 'a': published must be a datetime or None, not str (parse it with newsdedup.io.parse_date)
+        """
+        if not isinstance(self.id, str):
+            raise TypeError(f"Article id must be a str, not {type(self.id).__name__}")
+        if not isinstance(self.text, str):
+            raise TypeError(
+                f"Article {self.id!r}: text must be a str, not {type(self.text).__name__}"
+            )
+        for name in ("title", "url", "source", "origin"):
+            value = getattr(self, name)
+            if value is not None and not isinstance(value, str):
+                raise TypeError(
+                    f"Article {self.id!r}: {name} must be a str or None, not {type(value).__name__}"
+                )
+        if self.published is not None and not isinstance(self.published, datetime):
+            hint = (
+                " (parse it with newsdedup.io.parse_date)"
+                if isinstance(self.published, str)
+                else ""
+            )
+            raise TypeError(
+                f"Article {self.id!r}: published must be a datetime or None, "
+                f"not {type(self.published).__name__}{hint}"
+            )
+        if not isinstance(self.extra, dict):
+            raise TypeError(
+                f"Article {self.id!r}: extra must be a dict, not {type(self.extra).__name__}"
+            )
+
     @property
     def full_text(self) -> str:
         """Title and body joined, the text that is actually compared."""
@@ -223,6 +259,16 @@ class Result:
     def cluster_of(self) -> dict[str, Cluster]:
         """Map each clustered article id to its cluster."""
         return {aid: c for c in self.clusters for aid in c.ids()}
+
+    def to_pandas(self) -> Any:
+        """One row per article (a pandas DataFrame): id, cluster, role, relation, scores.
+
+        ``role`` is ``original``, ``copy`` or ``unique``; scores are those of a
+        copy against its original. Needs pandas (``pip install 'newsdedup[pandas]'``).
+        """
+        from .api import result_frame
+
+        return result_frame(self)
 
     def to_dict(self) -> dict[str, Any]:
         return {

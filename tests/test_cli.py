@@ -106,6 +106,27 @@ def test_dedup_reads_stdin(tmp_path):
     assert [json.loads(x)["id"] for x in result.stdout.splitlines()] == ["a0", "a2"]
 
 
+def test_dedup_passes_json_lines_records_through_byte_for_byte(tmp_path):
+    story = "the same wire story about ministers meeting in brussels today to talk about defence"
+    lines = [
+        '{"text": "STORY", "id": "a0", "published": "2005-01-01",  "x": [1, 2]}',
+        '{"id": "a1", "text": "STORY", "published": "2005-01-02"}',
+        '{"id": "a2", "text": "other news entirely, nothing alike", "note": "caf\u00e9 ☕"}',
+    ]
+    lines = [line.replace("STORY", story) for line in lines]
+    feed = tmp_path / "feed.jsonl"
+    feed.write_text("\n".join(lines[:2]) + "\n\n" + lines[2] + "\n", encoding="utf-8")
+    kept, removed = tmp_path / "kept.jsonl", tmp_path / "removed.jsonl"
+    result = run("dedup", str(feed), "-o", str(kept), "--removed", str(removed), "-q")
+    assert result.exit_code == 0, result.output
+    # Kept records are the input lines, unchanged: key order, spacing, escapes and dates as written.
+    assert kept.read_text(encoding="utf-8") == lines[0] + "\n" + lines[2] + "\n"
+    # A removed record keeps its own fields as written and gains what it duplicates.
+    gone = json.loads(removed.read_text(encoding="utf-8"))
+    assert list(gone)[:3] == ["id", "text", "published"] and gone["published"] == "2005-01-02"
+    assert gone["duplicate_of"] == "a0" and gone["relation"] == "exact"
+
+
 def test_compare_shows_low_scores_and_why(seed_paths):
     result = run("compare", str(seed_paths[0]), str(seed_paths[3]))
     assert result.exit_code == 0, result.output

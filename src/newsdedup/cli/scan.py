@@ -12,8 +12,10 @@ from typing import Annotated
 
 import typer
 
+from ..api import dedup_plan
 from ..batch.pipeline import Detector
 from ..io import ReadReport, atomic_writer
+from ..io.passthrough import RawRecords, passthrough_record
 from ..io.render import summary_line, write_clusters, write_matches
 from ..models import Result
 from . import _common as c
@@ -99,28 +101,21 @@ def _rereadable(paths: list[str]) -> Iterator[list[str]]:
 def _write_dedup(
     paths: list[str], inputs: c.InputOptions, result: Result, output: str, removed: str | None
 ) -> int:
-    duplicate_of = {
-        m.id: (cluster.original, m) for cluster in result.clusters for m in cluster.members
-    }
+    """Write what ``dedup_plan`` keeps (JSON Lines records byte for byte) and, optionally, the rest."""
+    plan = dedup_plan(result)
     kept = 0
     with contextlib.ExitStack() as stack:
         kept_out = stack.enter_context(c.output_stream(output))
         removed_out = stack.enter_context(atomic_writer(removed)) if removed else None
+        raw = stack.enter_context(RawRecords())
         for article in inputs.articles(paths, ReadReport()):
-            record = article.to_dict()
-            if article.id not in duplicate_of:
-                kept_out.write(c.json_line(record))
+            removal = plan.get(article.id)
+            if removal is None:
+                kept_out.write(passthrough_record(raw.line(article.origin), article.to_dict()))
                 kept += 1
             elif removed_out is not None:
-                original, member = duplicate_of[article.id]
-                record.update(
-                    {
-                        "duplicate_of": original,
-                        "relation": member.relation.value,
-                        **member.scores.to_dict(),
-                    }
-                )
-                removed_out.write(c.json_line(record))
+                line = raw.line(article.origin)
+                removed_out.write(passthrough_record(line, article.to_dict(), **removal.to_dict()))
     return kept
 
 

@@ -15,6 +15,9 @@ SEEDS = ROOT / "seeds"
 SHARED_DATA = data_root()
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
+# Files type-checked by mypy (tests/test_api.py), not tests: importing them would run them.
+collect_ignore = ["typing"]
+
 
 @pytest.fixture(scope="session")
 def seed_paths() -> list[Path]:

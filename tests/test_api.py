@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 import newsdedup
 
 
@@ -63,3 +65,20 @@ def test_old_module_paths_still_import_with_a_deprecation_warning():
             module = importlib.import_module(old)
         assert module is importlib.import_module(new), old
         assert any(new in str(w.message) and w.category is DeprecationWarning for w in caught), old
+
+
+@pytest.mark.slow
+def test_the_public_api_type_checks_under_mypy_strict():
+    import shutil
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    mypy = shutil.which("mypy", path=str(Path(sys.executable).parent))
+    if mypy is None:
+        pytest.skip("mypy is not installed in this environment (the test extra installs it)")
+    example = Path(__file__).parent / "typing" / "public_api.py"
+    done = subprocess.run(
+        [mypy, "--strict", "--no-incremental", str(example)], capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stdout + done.stderr

@@ -279,15 +279,7 @@ class LiveIndex:
         rows = np.array([i for i in range(len(ids)) if i not in skip], np.int64)
         self._count_batch(prepared, rows)
         verifier = Verifier(self.config, IndexTfidf(self._frequencies))  # type: ignore[arg-type]
-        return judge(
-            self.store,
-            verifier,
-            prepared.feats,
-            ids,
-            skip,
-            self.shape,
-            common_words=len(self.learned.common_words) > 0,
-        ), rows
+        return judge(self.store, verifier, prepared.feats, ids, skip, self.shape), rows
 
     def _count_batch(self, prepared: Prepared, rows: np.ndarray) -> None:
         """Let the batch's own new articles count in IDF, as they would in a batch run."""

@@ -29,7 +29,7 @@ import numpy as np
 from ..config import DetectorConfig
 from ..errors import InputError
 from ..judge.cluster import priority_order
-from ..judge.tfidf import CorpusStats
+from ..judge.tfidf import CorpusStats, terms
 from ..models import Article
 from ..sketch.featurize import (
     REWRITE_NUM_PERM,
@@ -150,7 +150,7 @@ def build_corpus(
         del sample
         for feats in _featurized(batches, config, learned):
             spool.append(feats.tokens, feats.flags, feats.offsets)
-            stats.add(feats.tokens, feats.offsets)
+            stats.add(*terms(feats.tokens, feats.offsets, config.shingle.char_mode))
             collector.parts.append(
                 _Part(feats.signatures, feats.word_signatures, feats.exact_keys, feats.lengths)
             )

@@ -32,12 +32,13 @@ from typing import Any
 import numpy as np
 
 from ..config import DetectorConfig
+from ..judge.tfidf import terms
 from ..judge.verify import Verifier
 from ..models import Article
 from ..sketch.featurize import Featurizer
 from ..text.learn import Learned, learn_from_sample
 from .base import IndexStore, NewArticles
-from .idf import FrequencyCache, IndexTfidf, document_features, tfidf_terms
+from .idf import FrequencyCache, IndexTfidf, document_features
 from .lookup import Judgement, judge, take_rows
 from .manifest import build_manifest, check_manifest, config_of, lsh_shape
 from .prepare import Prepared, Preparer, prepare
@@ -199,7 +200,8 @@ class LiveIndex:
                 return 0
             bodies = self.store.bodies(docs)
             features, counts = document_features(
-                *tfidf_terms(self.config, bodies.tokens, bodies.offsets), self.n_features
+                *terms(bodies.tokens, bodies.offsets, self.config.shingle.char_mode),
+                self.n_features,
             )
             return self.store.remove(docs, features, counts)
 
@@ -287,7 +289,7 @@ class LiveIndex:
             feats = prepared.feats
             tokens, _, offsets = take_rows(feats.tokens, feats.flags, feats.offsets, rows)
             prepared.df_features, prepared.df_counts = document_features(
-                *tfidf_terms(self.config, tokens, offsets), self.n_features
+                *terms(tokens, offsets, self.config.shingle.char_mode), self.n_features
             )
         self._frequencies.with_batch(prepared.df_features, prepared.df_counts, len(rows))
 

@@ -25,12 +25,12 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..config import DetectorConfig
-from ..judge.tfidf import DEFAULT_FEATURES
+from ..judge.tfidf import DEFAULT_FEATURES, terms
 from ..models import Article
 from ..sketch.featurize import BatchFeatures, Featurizer
 from ..text.learn import Learned
 from .codec import encode_record
-from .idf import document_features, tfidf_terms
+from .idf import document_features
 from .stream import put_until_stopped
 
 __all__ = ["Prepared", "Preparer", "prepare"]
@@ -55,7 +55,7 @@ def prepare(
     """Featurise a batch, count its document frequencies, encode its records."""
     feats = featurizer.run([(a.full_text, a.source) for a in articles])
     features, counts = document_features(
-        *tfidf_terms(featurizer.config, feats.tokens, feats.offsets), n_features
+        *terms(feats.tokens, feats.offsets, featurizer.config.shingle.char_mode), n_features
     )
     return Prepared(feats, [encode_record(a.to_dict()) for a in articles], features, counts)
 

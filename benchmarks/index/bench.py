@@ -87,7 +87,7 @@ def build(args) -> dict:
     config = DetectorConfig.from_options(workers=args.workers)
     segments, started, cpu = [], time.perf_counter(), time.process_time()
     with LiveIndex(open_store(args), config) as index:
-        start = index.stats()["articles"]
+        start = index.stats().articles
         seg_start, seg_count = time.perf_counter(), 0
         stream = SyntheticNews(seed=args.seed).articles(args.articles, start=start)
         for i, (article, _) in enumerate(
@@ -103,7 +103,7 @@ def build(args) -> dict:
                 print(json.dumps({"segment": segments[-1]}), flush=True)
                 seg_start, seg_count = now, 0
         seconds = time.perf_counter() - started
-        stats = index.stats()
+        stats = index.stats().to_dict()
         timings = {k: round(v, 1) for k, v in index.timings.items()}
     if (
         args.backend == "sqlite"
@@ -226,7 +226,7 @@ def add_more(args) -> dict:
     """Add throughput into an existing index: ``--add`` new articles through the normal add path."""
     config = DetectorConfig.from_options(workers=args.workers)
     with LiveIndex(open_store(args), config) as index:
-        before = index.stats()["articles"]
+        before = index.stats().articles
         stream = SyntheticNews(seed=args.seed + 500 + before).articles(
             args.add, start=10**8 + before
         )
@@ -256,7 +256,7 @@ from newsdedup.index import LiveIndex, RedisStore, SQLiteStore
 t1 = time.perf_counter()
 store = RedisStore({args.redis!r}, prefix={args.prefix!r}) if {args.backend!r} == "redis" else SQLiteStore({args.db!r}, create=False)
 index = LiveIndex(store)
-n = index.stats()["articles"]
+n = index.stats().articles
 t2 = time.perf_counter()
 print(json.dumps({{"import_s": round(t1 - t0, 2), "open_s": round(t2 - t1, 3), "articles": n,
                   "rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)}}))
@@ -298,7 +298,7 @@ def query(args) -> dict:
             [verdict] = index.check([article])
             latencies.append(time.perf_counter() - t)
             found += article.id.startswith("q-copy") and verdict.original is not None
-        n = index.stats()["articles"]
+        n = index.stats().articles
     latencies.sort()
     pick = lambda q: round(latencies[min(len(latencies) - 1, int(q * len(latencies)))] * 1000, 2)  # noqa: E731
     copies = sum(a.id.startswith("q-copy") for a in articles)
@@ -367,7 +367,7 @@ def redis_memory(args) -> dict:
     import redis
 
     info = redis.Redis.from_url(args.redis).info("memory")
-    n = LiveIndex(open_store(args, create=False)).stats()["articles"]
+    n = LiveIndex(open_store(args, create=False)).stats().articles
     return {
         "step": "memory",
         "redis_used_bytes": info["used_memory"],

@@ -37,7 +37,7 @@ from ..judge.verify import Verifier
 from ..models import Article
 from ..sketch.featurize import Featurizer
 from ..text.learn import Learned, learn_from_sample
-from .base import IndexStore, NewArticles
+from .base import IndexStats, IndexStore, NewArticles
 from .idf import FrequencyCache, IndexTfidf, document_features
 from .lookup import Judgement, judge, take_rows
 from .manifest import build_manifest, check_manifest, config_of, lsh_shape
@@ -218,14 +218,11 @@ class LiveIndex:
         """Every stored article (its record, plus ``index``: relation, original, added)."""
         return self.store.export()
 
-    def stats(self) -> dict[str, Any]:
+    def stats(self) -> IndexStats:
         """The store's counters plus the configuration fingerprint and LSH shape."""
-        return {
-            **self.store.stats(),
-            "fingerprint": self.config.fingerprint(),
-            **self.shape,
-            "created": (self.manifest or {}).get("created"),
-        }
+        return self.store.stats().with_config(
+            self.config.fingerprint(), self.shape, (self.manifest or {}).get("created")
+        )
 
     def close(self) -> None:
         self.store.close()

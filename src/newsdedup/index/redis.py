@@ -34,7 +34,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import BackendUnavailable, ConfigError, IndexStoreError
-from .base import Bodies, IndexStore, Known, NewArticles, Summaries
+from .base import Bodies, IndexStats, IndexStore, Known, NewArticles, Summaries
 from .codec import bodies_from_blobs, decode_record, exported_record, pack_flags
 from .redis_lsh import BatchScripts, DatasketchBuckets
 
@@ -401,27 +401,27 @@ class RedisStore(IndexStore):
                     float(r[3]),
                 )
 
-    def stats(self) -> dict[str, Any]:
+    def stats(self) -> IndexStats:
         with self._errors():
             n = int(self._r.hget(self._key("meta"), "n") or 0)
             relations = {
-                k.decode(): int(v)
+                (k.decode() if isinstance(k, bytes) else k): int(v)
                 for k, v in self._r.hgetall(self._key("relations")).items()
                 if int(v)
             }
             oldest = self._r.zrange(self._key("age"), 0, 0, withscores=True)
             newest = self._r.zrange(self._key("age"), -1, -1, withscores=True)
             used = int(self._r.info("memory").get("used_memory", 0))
-        return {
-            "backend": "redis",
-            "location": self.location,
-            "articles": n,
-            "relations": relations,
-            "oldest": oldest[0][1] if oldest else None,
-            "newest": newest[0][1] if newest else None,
-            "bytes": used,
-            "bytes_note": "memory used by the whole Redis server",
-        }
+        return IndexStats(
+            "redis",
+            self.location,
+            n,
+            relations,
+            float(oldest[0][1]) if oldest else None,
+            float(newest[0][1]) if newest else None,
+            used,
+            bytes_note="memory used by the whole Redis server",
+        )
 
     def close(self) -> None:
         with contextlib.suppress(Exception):

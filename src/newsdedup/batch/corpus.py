@@ -18,8 +18,6 @@ Example:
 
 from __future__ import annotations
 
-import multiprocessing
-from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import chain, islice
@@ -31,14 +29,9 @@ from ..errors import InputError
 from ..judge.cluster import priority_order
 from ..judge.tfidf import CorpusStats, terms
 from ..models import Article
-from ..sketch.featurize import (
-    REWRITE_NUM_PERM,
-    BatchFeatures,
-    Featurizer,
-    init_worker,
-    run_in_worker,
-)
+from ..sketch.featurize import REWRITE_NUM_PERM, BatchFeatures, Featurizer
 from ..text.learn import Learned, learn_from_sample
+from ..workers import FeaturePool
 from .spool import TokenSpool
 
 __all__ = ["Corpus", "build_corpus"]
@@ -84,21 +77,10 @@ def _batches(articles: Iterator[Article], size: int, meta: Callable[[Article], N
 def _featurized(
     batches: Iterable[list], config: DetectorConfig, learned: Learned
 ) -> Iterator[BatchFeatures]:
-    workers = config.sign.workers
-    if workers <= 1:
-        featurizer = Featurizer(config, learned)
-        yield from (featurizer.run(b) for b in batches)
-        return
-    methods = multiprocessing.get_all_start_methods()
-    ctx = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
-    with ctx.Pool(workers, initializer=init_worker, initargs=(config, learned)) as pool:
-        in_flight: deque = deque()
-        for batch in batches:
-            in_flight.append(pool.apply_async(run_in_worker, (batch,)))
-            if len(in_flight) >= 2 * workers:
-                yield in_flight.popleft().get()
-        while in_flight:
-            yield in_flight.popleft().get()
+    """Features of each batch, in order (in ``config.sign.workers`` processes)."""
+    with FeaturePool(Featurizer.run, config, learned) as pool:
+        for _, feats in pool.map(batches):
+            yield feats
 
 
 @dataclass

@@ -171,6 +171,6 @@ def _stack(parts: list[_Part], name: str, width: int | None = None) -> np.ndarra
     for i, part in enumerate(parts):
         out[row : row + len(arrays[i])] = arrays[i]
         row += len(arrays[i])
-        arrays[i] = None  # type: ignore[call-overload]
+        arrays[i] = np.zeros(0, dtype)  # the stacked copy is all that is kept
         setattr(part, name, None)
     return out

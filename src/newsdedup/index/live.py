@@ -277,7 +277,7 @@ class LiveIndex:
                 first[aid] = i
         rows = np.array([i for i in range(len(ids)) if i not in skip], np.int64)
         self._count_batch(prepared, rows)
-        verifier = Verifier(self.config, IndexTfidf(self._frequencies))  # type: ignore[arg-type]
+        verifier = Verifier(self.config, IndexTfidf(self._frequencies))
         return judge(self.store, verifier, prepared.feats, ids, skip, self.shape), rows
 
     def _count_batch(self, prepared: Prepared, rows: np.ndarray) -> None:

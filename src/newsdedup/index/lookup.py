@@ -234,6 +234,7 @@ def _judge_row(
             continue
         root = int(roots[target])
         s = m.scores
+        assert s is not None  # there are pairs, so there are scores
         key = (
             root == target,
             _STRENGTH[code],
@@ -253,10 +254,11 @@ def _judge_row(
         return Verdict(aid, "new", note=note), i
     target, code = int(m.t[best]), int(m.codes[best])
     root = int(roots[target])
-    assert m.scores is not None
+    relation = relation_of(code)
+    assert m.scores is not None and relation is not None  # a duplicate code, scored
     return Verdict(
         aid,
-        relation_of(code).value,
+        relation.value,
         original=nodes.ids[root],
         via=None if root == target else nodes.ids[target],
         scores=m.scores.scores(best),

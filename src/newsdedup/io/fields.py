@@ -90,7 +90,7 @@ def article_from_record(record: Any, fields: FieldMap, origin: str) -> Article:
             used.add(key)
     date_key = _date_key(record, fields)
     published = parse_date(record[date_key]) if date_key else None
-    if published is not None or (date_key and record[date_key] in (None, "")):
+    if date_key and (published is not None or record[date_key] in (None, "")):
         used.add(date_key)
     extra = {key: value for key, value in record.items() if key not in used}
     return Article(

@@ -23,13 +23,15 @@ Example:
 
 from __future__ import annotations
 
+from typing import Protocol
+
 import numpy as np
 import scipy.sparse as sp
 from sklearn.feature_extraction.text import TfidfTransformer
 
 from .. import _kernels as K
 
-__all__ = ["CorpusStats", "TfidfModel", "cosine_pairs", "terms"]
+__all__ = ["CorpusStats", "TermVectors", "TfidfModel", "cosine_pairs", "terms"]
 
 #: 2**20 hashed features, as scikit-learn's HashingVectorizer: the counters stay
 #: in the CPU cache while a million articles are counted.
@@ -59,6 +61,13 @@ def terms(
     if char_mode:
         return K.shingle_batch(tokens, offsets, 3, _TRIGRAM_MULT)
     return tokens, offsets
+
+
+class TermVectors(Protocol):
+    """What verification needs of TF-IDF: rows for documents given as terms (a
+    :class:`TfidfModel`, or the live index's ``IndexTfidf``)."""
+
+    def vectors(self, tokens: np.ndarray, offsets: np.ndarray, /) -> sp.csr_matrix: ...
 
 
 class CorpusStats:

@@ -49,7 +49,7 @@ from ..config import DetectorConfig
 from ..models import Relation, Scores
 from ..sketch.shingle import shingle_sets, sorted_sets
 from ..text.tokenize import token_hash
-from .tfidf import TfidfModel, cosine_pairs, terms
+from .tfidf import TermVectors, cosine_pairs, terms
 
 __all__ = ["NONE", "RELATION_CODES", "RELATION_NAMES", "PairScores", "Verifier", "explain_reason"]
 
@@ -277,7 +277,7 @@ class Verifier:
         tfidf: IDF model fitted on the corpus.
     """
 
-    def __init__(self, config: DetectorConfig, tfidf: TfidfModel) -> None:
+    def __init__(self, config: DetectorConfig, tfidf: TermVectors) -> None:
         self.config = config
         self.tfidf = tfidf
         self.char_mode = config.shingle.kind == "char"

@@ -309,8 +309,10 @@ class Verifier:
         smaller = np.minimum(size_l, size_r)
         jaccard = np.where(union > 0, inter / np.maximum(union, 1), 0.0)
         containment = np.where(smaller > 0, inter / np.maximum(smaller, 1), 0.0)
-        vectors = self.tfidf.vectors(*terms(tokens, offsets, self.char_mode))
-        cosine = cosine_pairs(vectors, left, right)
+        # One expression: the TF-IDF rows of a whole chunk are freed as soon as the cosines are known.
+        cosine = cosine_pairs(
+            self.tfidf.vectors(*terms(tokens, offsets, self.char_mode)), left, right
+        )
         v = self.config.verify
         copied = (jaccard >= v.near_jaccard) | (containment >= v.partial_containment)
         phrases = containment.copy() if k == PHRASE_SIZE or self.char_mode else np.zeros(len(left))

@@ -79,8 +79,7 @@ def _featurized(
 ) -> Iterator[BatchFeatures]:
     """Features of each batch, in order (in ``config.sign.workers`` processes)."""
     with FeaturePool(Featurizer.run, config, learned) as pool:
-        for _, feats in pool.map(batches):
-            yield feats
+        yield from pool.results(batches)
 
 
 @dataclass

@@ -22,13 +22,26 @@ import time
 from collections.abc import Iterable, Iterator
 from typing import TypeVar
 
-from ..workers import put_until_stopped
-
 __all__ = ["batches_in_time", "put_until_stopped"]
 
 T = TypeVar("T")
 
 _ITEM, _END, _ERROR = 0, 1, 2
+
+
+def put_until_stopped(out: queue.Queue, message: object, stop: threading.Event) -> bool:
+    """Put ``message`` on a bounded queue, giving up once ``stop`` is set; True if it was put.
+
+    Why: a producer thread blocked on a full queue must still notice that its
+    consumer has gone away, or it would never end.
+    """
+    while not stop.is_set():
+        try:
+            out.put(message, timeout=0.1)
+            return True
+        except queue.Full:
+            continue
+    return False
 
 
 def _read_ahead(items: Iterable[T], out: queue.Queue, stop: threading.Event) -> None:

@@ -9,7 +9,16 @@ from datasketch import MinHashLSH
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from newsdedup.sketch.candidates import candidate_pairs, lsh_params, merge_pairs
+from newsdedup.config import DetectorConfig
+from newsdedup.sketch.candidates import (
+    MIN_SHINGLE_ESTIMATE,
+    MIN_WORD_ESTIMATE,
+    candidate_pairs,
+    lsh_params,
+    merge_pairs,
+    worth_verifying,
+)
+from newsdedup.sketch.sign import Signer
 
 
 def brute_force(sigs: np.ndarray, bands: int, rows: int) -> set[tuple[int, int]]:
@@ -62,3 +71,28 @@ def test_params_are_datasketchs():
 def test_merge_pairs_deduplicates():
     a, b = merge_pairs((np.array([1, 2]), np.array([3, 4])), (np.array([3]), np.array([1])))
     assert list(zip(a.tolist(), b.tolist())) == [(1, 3), (2, 4)]
+
+
+def test_the_prefilter_keeps_copies_and_drops_strangers():
+    assert worth_verifying(np.array([MIN_SHINGLE_ESTIMATE]), np.array([0.0]))[0]
+    assert worth_verifying(np.array([0.0]), np.array([MIN_WORD_ESTIMATE]))[0]
+    assert worth_verifying(np.array([0.0]), None, np.array([True]))[0]
+    assert not worth_verifying(np.array([0.05]), np.array([0.2]), np.array([False]))[0]
+    # Without a rewrite pass, only the k-gram estimate counts.
+    assert not worth_verifying(np.array([0.05]))[0]
+
+
+def test_a_copy_quoted_in_a_text_three_times_longer_passes_the_prefilter():
+    rng = np.random.default_rng(3)
+    dispatch = rng.integers(1, 2**32, 200, dtype=np.uint32)
+    longer = np.concatenate([rng.integers(1, 2**32, 200, dtype=np.uint32), dispatch])
+    longer = np.concatenate([longer, rng.integers(1, 2**32, 200, dtype=np.uint32)])
+    config = DetectorConfig()
+    signer = Signer(config.sign, config.shingle.size)
+    stranger = rng.integers(1, 2**32, 200, dtype=np.uint32)
+    docs = [dispatch, longer, stranger]
+    offsets = np.cumsum([0] + [len(d) for d in docs])
+    sigs = signer.sign_tokens(np.concatenate(docs), offsets)
+    quoted = (sigs[0] == sigs[1]).mean()
+    assert worth_verifying(np.array([quoted]))[0]
+    assert not worth_verifying(np.array([(sigs[0] == sigs[2]).mean()]))[0]

@@ -74,3 +74,18 @@ def test_every_command_shows_the_shared_options_by_their_names():
         names(compare)
     )
     assert not {"threshold", "skip_bad"} & names(compare)
+
+
+def test_index_stats_json_keeps_its_keys_and_the_text_reads_the_same_stats(tmp_path):
+    feed = write_jsonl(tmp_path / "feed.jsonl", [{"id": "a", "text": story(2)}])
+    db = str(tmp_path / "s.db")
+    assert runner.invoke(app, ["index", "add", str(feed), "--db", db, "-q"]).exit_code == 0
+    data = json.loads(runner.invoke(app, ["index", "stats", "--db", db, "-f", "json"]).stdout)
+    assert list(data) == [
+        "backend", "location", "articles", "relations", "oldest", "newest", "bytes",
+        "fingerprint", "bands", "rows", "word_bands", "word_rows", "word_num_perm", "created",
+    ]  # fmt: skip
+    assert data["articles"] == 1 and data["relations"] == {"new": 1}
+    text = runner.invoke(app, ["index", "stats", "--db", db]).stdout
+    assert "articles  1  (new 1)" in text
+    assert f"{data['fingerprint']}; LSH {data['bands']}x{data['rows']}" in text

@@ -128,10 +128,14 @@ def test_page_runs_as_written(page: Path, tmp_path: Path) -> None:
     for block in blocks_of(page):
         if block.kind == "sh":
             done = run(block.text, tmp_path, ["bash", "-euo", "pipefail", "-c"])
-            assert done.returncode == 0, f"{where}:{block.line}: exit {done.returncode}\n{done.stdout}"
+            assert done.returncode == 0, (
+                f"{where}:{block.line}: exit {done.returncode}\n{done.stdout}"
+            )
         elif block.kind == "python":
             done = run(block.text, tmp_path, [sys.executable, "-c"])
-            assert done.returncode == 0, f"{where}:{block.line}: exit {done.returncode}\n{done.stdout}"
+            assert done.returncode == 0, (
+                f"{where}:{block.line}: exit {done.returncode}\n{done.stdout}"
+            )
         else:
             for command, shown in console_steps(block.text):
                 done = run(command, tmp_path, ["bash", "-o", "pipefail", "-c"])

@@ -56,7 +56,7 @@ def test_new_exact_near_partial_and_seen(make_store):
         assert near is not None and near.jaccard >= 0.8 and near.containment >= 0.9
         again = index.add([Article("a", A), Article("c", "a different text under a known id")])
         assert [(v.verdict, v.stored) for v in again] == [("seen", False), ("seen", False)]
-        assert index.stats()["articles"] == 6
+        assert index.stats().articles == 6
 
 
 def test_copies_within_one_batch_are_found(make_store):
@@ -75,7 +75,7 @@ def test_copies_within_one_batch_are_found(make_store):
             ("x-near", "near", "x"),
             ("x", "seen", None),
         ]
-        assert index.stats()["articles"] == 3
+        assert index.stats().articles == 3
 
 
 def test_match_with_an_indexed_copy_is_reported_against_its_original(make_store):
@@ -106,7 +106,7 @@ def test_query_stores_nothing(make_store):
         out = index.check([Article("q1", near_copy(A)), Article("q2", B), Article("q3", B)])
         assert verdicts(out) == [("q1", "near", "a"), ("q2", "new", None), ("q3", "exact", "q2")]
         assert not any(v.stored for v in out)
-        assert index.stats()["articles"] == 1
+        assert index.stats().articles == 1
 
 
 def test_reopen_uses_the_stored_configuration_and_refuses_another(make_store):
@@ -130,7 +130,7 @@ def test_remove_deletes_every_part(make_store):
     with LiveIndex(make_store()) as index:
         index.add([Article("a", A), Article("b", B)])
         assert index.remove(["a", "zz"]) == 1
-        assert index.stats()["articles"] == 1
+        assert index.stats().articles == 1
         assert verdicts(index.check([Article("q", near_copy(A))])) == [("q", "new", None)]
         assert verdicts(index.add([Article("a", A)])) == [
             ("a", "new", None)
@@ -188,7 +188,7 @@ def test_prune_by_published_date_else_arrival(make_store):
         assert sorted(r["id"] for r in index.export()) == ["recent", "undated"]
         # Undated articles age from their arrival (now, for this test: far after 2024-03-01).
         assert index.prune(timedelta(days=1), now=now.timestamp() + 10 * 365 * 86400) == 2
-        assert index.stats()["articles"] == 0
+        assert index.stats().articles == 0
 
 
 def test_export_gives_back_what_was_stored(make_store):
@@ -218,19 +218,19 @@ def test_export_gives_back_what_was_stored(make_store):
 def test_stats_count_relations(make_store):
     with LiveIndex(make_store()) as index:
         empty = index.stats()
-        assert empty["articles"] == 0 and not empty["relations"]
+        assert empty.articles == 0 and not empty.relations
         index.add([Article("a", A), Article("b", A), Article("c", near_copy(A)), Article("d", B)])
         stats = index.stats()
-    assert stats["articles"] == 4
-    assert stats["relations"] == {"new": 2, "exact": 1, "near": 1}
-    assert stats["fingerprint"] == DetectorConfig().fingerprint() and stats["bytes"] > 0
+    assert stats.articles == 4
+    assert stats.relations == {"new": 2, "exact": 1, "near": 1}
+    assert stats.fingerprint == DetectorConfig().fingerprint() and stats.bytes > 0
 
 
 def test_text_with_nothing_left_is_new_and_never_matches(make_store):
     with LiveIndex(make_store()) as index:
         out = index.add([Article("e1", "…!!"), Article("e2", "—?")])
         assert [v.verdict for v in out] == ["new", "new"] and all("no text" in v.note for v in out)
-        assert index.stats()["articles"] == 2
+        assert index.stats().articles == 2
 
 
 def test_query_on_an_index_never_written(make_store):

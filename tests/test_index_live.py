@@ -7,7 +7,6 @@ import time
 import uuid
 from pathlib import Path
 
-import numpy as np
 import pytest
 from index_fixtures import story
 
@@ -183,15 +182,6 @@ def test_manifest_differences_name_each_setting():
         differences(base, build_manifest(DetectorConfig.from_options(workers=2, batch_size=64)))
         == []
     )
-
-
-def test_signature_filter_keeps_copies_and_drops_strangers():
-    from newsdedup.index.lookup import MIN_SHINGLE_ESTIMATE, MIN_WORD_ESTIMATE, keep_pair
-
-    assert keep_pair(np.array([MIN_SHINGLE_ESTIMATE]), np.array([0.0]), np.array([False]))[0]
-    assert keep_pair(np.array([0.0]), np.array([MIN_WORD_ESTIMATE]), np.array([False]))[0]
-    assert keep_pair(np.array([0.0]), np.array([0.0]), np.array([True]))[0]
-    assert not keep_pair(np.array([0.05]), np.array([0.3]), np.array([False]))[0]
 
 
 def test_a_new_index_learns_from_its_first_write_like_a_scan(tmp_path):

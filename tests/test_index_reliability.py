@@ -340,7 +340,7 @@ def test_redis_cut_off_mid_run_leaves_only_whole_articles(redis_server, tmp_path
         known = store.known(stored_ids)
         docs = np.array(sorted(k.doc for k in known.values()), np.int64)
         summaries = store.summaries(docs)
-        assert summaries.present.all() and index.stats()["articles"] == len(stored_ids)
+        assert summaries.present.all() and index.stats().articles == len(stored_ids)
         found = store.candidates(
             summaries.signatures, summaries.word_signatures, summaries.exact_keys, 10**9
         )

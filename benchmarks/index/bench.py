@@ -79,7 +79,7 @@ def build(args: argparse.Namespace) -> dict[str, Any]:
                 print(json.dumps({"segment": segments[-1]}), flush=True)
                 seg_start, seg_count = now, 0
         seconds = time.perf_counter() - started
-        stats = index.stats()
+        stats = index.stats().to_dict()
         timings = {k: round(v, 1) for k, v in index.timings.items()}
     if (
         args.backend == "sqlite"

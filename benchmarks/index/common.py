@@ -58,7 +58,7 @@ def open_store(args: argparse.Namespace, create: bool = True) -> SQLiteStore | R
 
 def indexed(index: LiveIndex) -> int:
     """Number of articles in the index."""
-    return int(index.stats()["articles"])
+    return int(index.stats().articles)
 
 
 def sample_path(args: argparse.Namespace) -> Path:

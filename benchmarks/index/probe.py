@@ -34,7 +34,7 @@ def main(argv: list[str] | None = None) -> None:
     else:
         store = SQLiteStore(args.db, create=False)
     index = LiveIndex(store)
-    n = index.stats()["articles"]
+    n = index.stats().articles
     t2 = time.perf_counter()
     record = {
         "import_s": round(t1 - t0, 2),

@@ -121,6 +121,11 @@ class ShingleConfig:
     def tag(self) -> str:
         return f"{self.kind[0]}{self.size}"
 
+    @property
+    def char_mode(self) -> bool:
+        """Shingles of characters (tokens are single characters; TF-IDF counts trigrams)."""
+        return self.kind == "char"
+
 
 @dataclass(frozen=True)
 class SignConfig:

@@ -82,9 +82,7 @@ class VerifiedPairs:
                     empty,
                     empty,
                     np.zeros(0, np.int8),
-                    PairScores(
-                        *[np.zeros(0)] * 6, np.zeros(0, bool), np.zeros(0), np.zeros(0, bool)
-                    ),
+                    _no_scores(),
                 )
             else:
                 a = np.concatenate([p[0] for p in self._parts])
@@ -128,6 +126,29 @@ class VerifiedPairs:
         return np.flatnonzero(self._arrays()[2] != 0)
 
 
+def _no_scores() -> PairScores:
+    none, no = np.zeros(0), np.zeros(0, bool)
+    return PairScores(
+        jaccard=none,
+        containment=none,
+        cosine=none,
+        phrases=none,
+        numbers=none,
+        figures=none,
+        apart=no,
+        n_shingles=none,
+        exact=no,
+    )
+
+
+def _confirmed(code: int) -> Relation:
+    """The relation of a verified pair's code (pairs of no relation are never kept)."""
+    relation = relation_of(code)
+    if relation is None:
+        raise RuntimeError(f"a pair of code {code} was kept without a relation")
+    return relation
+
+
 def _member(verified: VerifiedPairs, original: int, doc: int, ids: list[str]) -> Member:
     row = verified.lookup(original, doc)
     if row is None:  # unreachable: clustering verifies every (original, member) pair
@@ -135,7 +156,7 @@ def _member(verified: VerifiedPairs, original: int, doc: int, ids: list[str]) ->
             f"pair {ids[original]!r}/{ids[doc]!r} was clustered without being verified"
         )
     _, _, code, scores = verified.row(row)
-    return Member(ids[doc], relation_of(code), scores.scores(row))
+    return Member(ids[doc], _confirmed(code), scores.scores(row))
 
 
 def _clusters(
@@ -178,7 +199,7 @@ def _matches(
             Match(
                 ids[first],
                 ids[second],
-                relation_of(code),
+                _confirmed(code),
                 scores.scores(int(i)),
                 explain_reason(code, scores, int(i), config),
             )

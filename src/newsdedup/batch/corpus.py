@@ -18,8 +18,6 @@ Example:
 
 from __future__ import annotations
 
-import multiprocessing
-from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import chain, islice
@@ -29,16 +27,11 @@ import numpy as np
 from ..config import DetectorConfig
 from ..errors import InputError
 from ..judge.cluster import priority_order
-from ..judge.tfidf import CorpusStats
+from ..judge.tfidf import CorpusStats, terms
 from ..models import Article
-from ..sketch.featurize import (
-    REWRITE_NUM_PERM,
-    BatchFeatures,
-    Featurizer,
-    init_worker,
-    run_in_worker,
-)
+from ..sketch.featurize import REWRITE_NUM_PERM, BatchFeatures, Featurizer
 from ..text.learn import Learned, learn_from_sample
+from ..workers import FeaturePool
 from .spool import TokenSpool
 
 __all__ = ["Corpus", "build_corpus"]
@@ -84,21 +77,9 @@ def _batches(articles: Iterator[Article], size: int, meta: Callable[[Article], N
 def _featurized(
     batches: Iterable[list], config: DetectorConfig, learned: Learned
 ) -> Iterator[BatchFeatures]:
-    workers = config.sign.workers
-    if workers <= 1:
-        featurizer = Featurizer(config, learned)
-        yield from (featurizer.run(b) for b in batches)
-        return
-    methods = multiprocessing.get_all_start_methods()
-    ctx = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
-    with ctx.Pool(workers, initializer=init_worker, initargs=(config, learned)) as pool:
-        in_flight: deque = deque()
-        for batch in batches:
-            in_flight.append(pool.apply_async(run_in_worker, (batch,)))
-            if len(in_flight) >= 2 * workers:
-                yield in_flight.popleft().get()
-        while in_flight:
-            yield in_flight.popleft().get()
+    """Features of each batch, in order (in ``config.sign.workers`` processes)."""
+    with FeaturePool(Featurizer.run, config, learned) as pool:
+        yield from pool.results(batches)
 
 
 @dataclass
@@ -150,7 +131,7 @@ def build_corpus(
         del sample
         for feats in _featurized(batches, config, learned):
             spool.append(feats.tokens, feats.flags, feats.offsets)
-            stats.add(feats.tokens, feats.offsets)
+            stats.add(*terms(feats.tokens, feats.offsets, config.shingle.char_mode))
             collector.parts.append(
                 _Part(feats.signatures, feats.word_signatures, feats.exact_keys, feats.lengths)
             )
@@ -189,6 +170,6 @@ def _stack(parts: list[_Part], name: str, width: int | None = None) -> np.ndarra
     for i, part in enumerate(parts):
         out[row : row + len(arrays[i])] = arrays[i]
         row += len(arrays[i])
-        arrays[i] = None  # type: ignore[call-overload]
+        arrays[i] = np.zeros(0, dtype)  # the stacked copy is all that is kept
         setattr(part, name, None)
     return out

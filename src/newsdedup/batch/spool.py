@@ -112,7 +112,7 @@ class TokenSpool:
         np.cumsum(lengths, out=out_offsets[1:])
         tokens = np.empty(out_offsets[-1], np.uint32)
         flags = np.empty(out_offsets[-1], np.uint8)
-        token_view, flag_view = memoryview(tokens).cast("B"), memoryview(flags)
+        token_view, flag_view = tokens.data.cast("B"), flags.data
         for start, length, at in zip(starts.tolist(), lengths.tolist(), out_offsets[:-1].tolist()):
             if length:
                 _read_exactly(tokens_fd, token_view[4 * at : 4 * (at + length)], 4 * start)

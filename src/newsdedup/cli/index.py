@@ -264,30 +264,26 @@ def stats(
     with _opened(location, False) as index:
         data = index.stats()
     if format is StatsFormat.json:
-        sys.stdout.write(json.dumps(data, ensure_ascii=False) + "\n")
+        sys.stdout.write(json.dumps(data.to_dict(), ensure_ascii=False) + "\n")
         return
-    relations = data.get("relations") or {}
     detail = ", ".join(
-        f"{k} {relations[k]:,}"
+        f"{k} {data.relations[k]:,}"
         for k in ("new", "exact", "near", "partial", "rewrite")
-        if relations.get(k)
+        if data.relations.get(k)
     )
+    redis_note = " (whole Redis server)" if data.backend == "redis" else ""
     rows = [
-        ("index", f"{data['location']} ({data['backend']})"),
-        ("articles", f"{data['articles']:,}" + (f"  ({detail})" if detail else "")),
-        ("oldest", _when(data.get("oldest"))),
-        ("newest", _when(data.get("newest"))),
-        (
-            "size",
-            f"{data['bytes'] / 1e6:,.1f} MB"
-            + (" (whole Redis server)" if data["backend"] == "redis" else ""),
-        ),
+        ("index", f"{data.location} ({data.backend})"),
+        ("articles", f"{data.articles:,}" + (f"  ({detail})" if detail else "")),
+        ("oldest", _when(data.oldest)),
+        ("newest", _when(data.newest)),
+        ("size", f"{data.bytes / 1e6:,.1f} MB{redis_note}"),
         (
             "config",
-            f"{data['fingerprint']}; LSH {data['bands']}x{data['rows']}, words "
-            f"{data['word_bands']}x{data['word_rows']}",
+            f"{data.fingerprint}; LSH {data.bands}x{data.rows}, words "
+            f"{data.word_bands}x{data.word_rows}",
         ),
-        ("created", data.get("created") or "-"),
+        ("created", data.created or "-"),
     ]
     for name, value in rows:
         sys.stdout.write(f"{name:<9} {value}\n")

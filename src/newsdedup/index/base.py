@@ -21,7 +21,7 @@ at all:
 Example:
     >>> from newsdedup.index import SQLiteStore
     >>> store = SQLiteStore(":memory:")
-    >>> store.stats()["articles"] if store.load_manifest() is None else None
+    >>> store.stats().articles if store.load_manifest() is None else None
     0
 """
 
@@ -30,12 +30,74 @@ from __future__ import annotations
 import contextlib
 from abc import ABC, abstractmethod
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 import numpy as np
 
-__all__ = ["Bodies", "IndexStore", "Known", "NewArticles", "Summaries"]
+__all__ = ["Bodies", "IndexStats", "IndexStore", "Known", "NewArticles", "Summaries"]
+
+
+@dataclass(frozen=True)
+class IndexStats:
+    """What an index holds: counts, dates, size; and, from ``LiveIndex.stats()``, its configuration.
+
+    Attributes:
+        backend: ``sqlite`` or ``redis``.
+        location: The file, or the Redis URL and prefix.
+        articles: Articles stored.
+        relations: Stored articles by relation to their original (``new``
+            for originals), relations with none left out.
+        oldest, newest: POSIX seconds of the oldest and newest article
+            (publication date, else when it was added); None when empty.
+        bytes: Size on disk (SQLite: file and write-ahead log) or in memory
+            (Redis: the whole server's).
+        bytes_note: What ``bytes`` measures when it is not the index alone.
+        fingerprint: The configuration fingerprint (see ``DetectorConfig``).
+        bands, rows, word_bands, word_rows, word_num_perm: The LSH shape of
+            the k-gram and word-set signatures.
+        created: When the index was created (ISO 8601), None before its first write.
+
+    Example:
+        >>> stats = IndexStats("sqlite", "news.db", 3, {"new": 2, "near": 1}, None, None, 4096)
+        >>> stats.to_dict()["relations"], "bytes_note" in stats.to_dict()
+        ({'new': 2, 'near': 1}, False)
+    """
+
+    backend: str
+    location: str
+    articles: int
+    relations: dict[str, int]
+    oldest: float | None
+    newest: float | None
+    bytes: int
+    bytes_note: str | None = None
+    fingerprint: str | None = None
+    bands: int | None = None
+    rows: int | None = None
+    word_bands: int | None = None
+    word_rows: int | None = None
+    word_num_perm: int | None = None
+    created: str | None = None
+
+    def with_config(
+        self, fingerprint: str, shape: dict[str, int], created: str | None
+    ) -> IndexStats:
+        """These counters with the index's configuration (``lsh_shape`` gives ``shape``) added."""
+        return replace(
+            self,
+            fingerprint=fingerprint,
+            bands=shape["bands"],
+            rows=shape["rows"],
+            word_bands=shape["word_bands"],
+            word_rows=shape["word_rows"],
+            word_num_perm=shape["word_num_perm"],
+            created=created,
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        """As JSON (``newsdedup index stats --format json``); ``bytes_note`` only when there is one."""
+        return {k: v for k, v in asdict(self).items() if k != "bytes_note" or v is not None}
 
 
 @dataclass(frozen=True)
@@ -239,8 +301,8 @@ class IndexStore(ABC):
         """Every stored article as its record plus index fields, in arrival order."""
 
     @abstractmethod
-    def stats(self) -> dict[str, Any]:
-        """Counters: articles, originals, duplicates by relation, oldest/newest, size."""
+    def stats(self) -> IndexStats:
+        """Counters: articles, articles by relation, oldest/newest, size."""
 
     @abstractmethod
     def close(self) -> None:

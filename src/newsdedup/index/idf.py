@@ -24,23 +24,14 @@ from collections.abc import Callable
 import numpy as np
 import scipy.sparse as sp
 
-from ..config import DetectorConfig
 from ..judge.tfidf import TfidfModel
-from ..judge.verify import Verifier
 
-__all__ = ["FrequencyCache", "IndexTfidf", "distinct_sorted", "document_features", "tfidf_terms"]
+__all__ = ["FrequencyCache", "IndexTfidf", "distinct_sorted", "document_features"]
 
 Lookup = Callable[[np.ndarray], tuple[np.ndarray, int]]
 
 #: Relative change of the article count after which cached frequencies are re-read.
 STALE_SHARE = 0.05
-
-
-def tfidf_terms(
-    config: DetectorConfig, tokens: np.ndarray, offsets: np.ndarray
-) -> tuple[np.ndarray, np.ndarray]:
-    """What TF-IDF counts for these documents (words, or character trigrams): the verifier's own rule."""
-    return Verifier(config, None)._terms(tokens, offsets)  # type: ignore[arg-type]
 
 
 def document_features(

@@ -32,12 +32,13 @@ from typing import Any
 import numpy as np
 
 from ..config import DetectorConfig
+from ..judge.tfidf import terms
 from ..judge.verify import Verifier
 from ..models import Article
 from ..sketch.featurize import Featurizer
 from ..text.learn import Learned, learn_from_sample
-from .base import IndexStore, NewArticles
-from .idf import FrequencyCache, IndexTfidf, document_features, tfidf_terms
+from .base import IndexStats, IndexStore, NewArticles
+from .idf import FrequencyCache, IndexTfidf, document_features
 from .lookup import Judgement, judge, take_rows
 from .manifest import build_manifest, check_manifest, config_of, lsh_shape
 from .prepare import Prepared, Preparer, prepare
@@ -199,7 +200,8 @@ class LiveIndex:
                 return 0
             bodies = self.store.bodies(docs)
             features, counts = document_features(
-                *tfidf_terms(self.config, bodies.tokens, bodies.offsets), self.n_features
+                *terms(bodies.tokens, bodies.offsets, self.config.shingle.char_mode),
+                self.n_features,
             )
             return self.store.remove(docs, features, counts)
 
@@ -216,14 +218,11 @@ class LiveIndex:
         """Every stored article (its record, plus ``index``: relation, original, added)."""
         return self.store.export()
 
-    def stats(self) -> dict[str, Any]:
+    def stats(self) -> IndexStats:
         """The store's counters plus the configuration fingerprint and LSH shape."""
-        return {
-            **self.store.stats(),
-            "fingerprint": self.config.fingerprint(),
-            **self.shape,
-            "created": (self.manifest or {}).get("created"),
-        }
+        return self.store.stats().with_config(
+            self.config.fingerprint(), self.shape, (self.manifest or {}).get("created")
+        )
 
     def close(self) -> None:
         self.store.close()
@@ -278,16 +277,8 @@ class LiveIndex:
                 first[aid] = i
         rows = np.array([i for i in range(len(ids)) if i not in skip], np.int64)
         self._count_batch(prepared, rows)
-        verifier = Verifier(self.config, IndexTfidf(self._frequencies))  # type: ignore[arg-type]
-        return judge(
-            self.store,
-            verifier,
-            prepared.feats,
-            ids,
-            skip,
-            self.shape,
-            common_words=len(self.learned.common_words) > 0,
-        ), rows
+        verifier = Verifier(self.config, IndexTfidf(self._frequencies))
+        return judge(self.store, verifier, prepared.feats, ids, skip, self.shape), rows
 
     def _count_batch(self, prepared: Prepared, rows: np.ndarray) -> None:
         """Let the batch's own new articles count in IDF, as they would in a batch run."""
@@ -295,7 +286,7 @@ class LiveIndex:
             feats = prepared.feats
             tokens, _, offsets = take_rows(feats.tokens, feats.flags, feats.offsets, rows)
             prepared.df_features, prepared.df_counts = document_features(
-                *tfidf_terms(self.config, tokens, offsets), self.n_features
+                *terms(tokens, offsets, self.config.shingle.char_mode), self.n_features
             )
         self._frequencies.with_batch(prepared.df_features, prepared.df_counts, len(rows))
 

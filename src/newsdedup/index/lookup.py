@@ -9,7 +9,8 @@ The stages, one function each::
 Why filter on signatures first: with a million articles indexed, the word-set
 (rewrite) LSH buckets hold hundreds of unrelated articles that merely share
 common words. Their signatures, read without their tokens, estimate the
-similarity well enough to drop them before any token is read.
+similarity well enough to drop them before any token is read; the rule is
+the batch detector's (``newsdedup.sketch.candidates.worth_verifying``).
 
 Why resolve in input order: two copies of one story may arrive in the same
 batch; the second must be reported against the first (or against the first's
@@ -17,7 +18,8 @@ indexed original), exactly as if they had arrived one batch apart.
 
 Example:
     >>> import numpy as np
-    >>> keep_pair(np.array([0.5]), np.array([0.1]), np.array([False]))
+    >>> sigs = np.array([[1, 2, 3, 4], [1, 2, 3, 9]], np.uint32)
+    >>> _estimates(sigs[:1], sigs[1:], sigs[:1, :0], sigs[1:, :0], np.ones(1), np.full(1, 2))
     array([ True])
 """
 
@@ -31,25 +33,14 @@ from .. import _kernels as K
 from ..config import DetectorConfig
 from ..judge.verify import RELATION_CODES, PairScores, Verifier, explain_reason, relation_of
 from ..models import Relation
-from ..sketch.candidates import candidate_pairs, merge_pairs
+from ..sketch.candidates import candidate_pairs, merge_pairs, worth_verifying
 from ..sketch.featurize import BatchFeatures
 from ..sketch.sign import Signer
 from .base import IndexStore, Summaries
 from .idf import distinct_sorted
 from .verdict import Verdict
 
-__all__ = ["Judgement", "batch_pairs", "judge", "keep_pair", "take_rows"]
-
-#: Estimated k-gram Jaccard below which an LSH candidate is dropped unread. A
-#: collision in one 3-row band already gives 3/128 = 0.02; copies worth reporting
-#: (a dispatch quoted in a text three times longer) are at 0.2 and above.
-MIN_SHINGLE_ESTIMATE = 0.1
-#: Estimated word-set Jaccard below which a rewrite candidate is dropped unread.
-#: Unrelated news articles share 15-30% of their words; rewrites, 50% and more.
-MIN_WORD_ESTIMATE = 0.4
-#: The same once the index has learned its common words: unrelated articles
-#: then share almost no word, and the batch detector's floor applies.
-MIN_WORD_ESTIMATE_WITHOUT_COMMON = 0.25
+__all__ = ["Judgement", "batch_pairs", "judge", "take_rows"]
 
 _STRENGTH = {
     RELATION_CODES[Relation.EXACT]: 4,
@@ -60,20 +51,11 @@ _STRENGTH = {
 _TEMPLATE = RELATION_CODES[Relation.TEMPLATE]
 
 
-def keep_pair(
-    shingle_estimate: np.ndarray,
-    word_estimate: np.ndarray,
-    same_text: np.ndarray,
-    word_floor: float = MIN_WORD_ESTIMATE,
-) -> np.ndarray:
-    """Which candidate pairs are worth verifying, from their signature estimates."""
-    return same_text | (shingle_estimate >= MIN_SHINGLE_ESTIMATE) | (word_estimate >= word_floor)
-
-
-def _estimates(sig_a, sig_b, word_a, word_b, exact_a, exact_b, word_floor: float) -> np.ndarray:
+def _estimates(sig_a, sig_b, word_a, word_b, exact_a, exact_b) -> np.ndarray:
+    """Which pairs are worth verifying, from their (aligned) signatures and exact keys."""
     shingles = (sig_a == sig_b).mean(axis=1) if sig_a.shape[1] else np.zeros(len(sig_a))
-    words = (word_a == word_b).mean(axis=1) if word_a.shape[1] else np.zeros(len(word_a))
-    return keep_pair(shingles, words, (exact_a == exact_b) & (exact_a != 0), word_floor)
+    words = (word_a == word_b).mean(axis=1) if word_a.shape[1] else None
+    return worth_verifying(shingles, words, (exact_a == exact_b) & (exact_a != 0))
 
 
 @dataclass
@@ -92,7 +74,6 @@ def stored_pairs(
     rows: np.ndarray,
     words: bool,
     max_bucket: int,
-    word_floor: float = MIN_WORD_ESTIMATE,
 ) -> tuple[np.ndarray, np.ndarray, Summaries]:
     """(incoming row, stored doc) candidate pairs worth verifying, with the summaries read."""
     word_sigs = feats.word_signatures[rows] if words else np.zeros((len(rows), 0), np.uint32)
@@ -112,7 +93,6 @@ def stored_pairs(
         summaries.word_signatures[at] if words else no_words,
         feats.exact_keys[q],
         summaries.exact_keys[at],
-        word_floor,
     )
     return q[keep], docs[keep], summaries
 
@@ -123,7 +103,6 @@ def batch_pairs(
     config: DetectorConfig,
     shape: dict[str, int],
     words: bool,
-    word_floor: float = MIN_WORD_ESTIMATE,
 ) -> tuple[np.ndarray, np.ndarray]:
     """(later row, earlier row) pairs within the batch worth verifying."""
     max_bucket = config.lsh.max_bucket
@@ -148,7 +127,6 @@ def batch_pairs(
         word_sigs[b],
         feats.exact_keys[a],
         feats.exact_keys[b],
-        word_floor,
     )
     return b[keep], a[keep]
 
@@ -256,6 +234,7 @@ def _judge_row(
             continue
         root = int(roots[target])
         s = m.scores
+        assert s is not None  # there are pairs, so there are scores
         key = (
             root == target,
             _STRENGTH[code],
@@ -275,10 +254,11 @@ def _judge_row(
         return Verdict(aid, "new", note=note), i
     target, code = int(m.t[best]), int(m.codes[best])
     root = int(roots[target])
-    assert m.scores is not None
+    relation = relation_of(code)
+    assert m.scores is not None and relation is not None  # a duplicate code, scored
     return Verdict(
         aid,
-        relation_of(code).value,
+        relation.value,
         original=nodes.ids[root],
         via=None if root == target else nodes.ids[target],
         scores=m.scores.scores(best),
@@ -293,21 +273,15 @@ def judge(
     ids: list[str],
     skip: dict[int, Verdict],
     shape: dict[str, int],
-    common_words: bool = False,
 ) -> Judgement:
-    """Verdicts of a featurised batch against the store and within itself.
-
-    ``common_words``: the word-set signatures leave the corpus' common words
-    out, so a lower estimate is enough to be worth verifying.
-    """
+    """Verdicts of a featurised batch against the store and within itself."""
     config = verifier.config
     n = len(ids)
     words = config.lsh.rewrite_pass and config.shingle.kind == "word"
     empty = Signer.is_empty(feats.signatures) | (feats.exact_keys == 0)
     rows = np.array([i for i in range(n) if i not in skip and not empty[i]], np.int64)
-    floor = MIN_WORD_ESTIMATE_WITHOUT_COMMON if common_words else MIN_WORD_ESTIMATE
-    sq, sdocs, summaries = stored_pairs(store, feats, rows, words, config.lsh.max_bucket, floor)
-    bq, bt = batch_pairs(feats, rows, config, shape, words, floor)
+    sq, sdocs, summaries = stored_pairs(store, feats, rows, words, config.lsh.max_bucket)
+    bq, bt = batch_pairs(feats, rows, config, shape, words)
     nodes, bodies = _nodes(store, ids, sdocs, summaries)
     at = n + np.searchsorted(nodes.docs, sdocs)
     root_pairs = nodes.roots[at] != at  # also compare with the original of each stored copy

@@ -29,12 +29,12 @@ from __future__ import annotations
 import contextlib
 import json
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 
 from ..errors import BackendUnavailable, ConfigError, IndexStoreError
-from .base import Bodies, IndexStore, Known, NewArticles, Summaries
+from .base import Bodies, IndexStats, IndexStore, Known, NewArticles, Summaries
 from .codec import bodies_from_blobs, decode_record, exported_record, pack_flags
 from .redis_lsh import BatchScripts, DatasketchBuckets
 
@@ -239,12 +239,12 @@ class RedisStore(IndexStore):
         return bodies_from_blobs([(r[0], r[1]) if r[0] is not None else None for r in rows])
 
     def document_frequencies(self, features: np.ndarray) -> tuple[np.ndarray, int]:
-        features = [int(f) for f in features]
+        wanted = [int(f) for f in features]
         with self._errors():
             pipe = self._r.pipeline(transaction=False)
             pipe.hget(self._key("meta"), "n")
-            for lo in range(0, len(features), _PIPE_CHUNK):
-                pipe.hmget(self._key("df"), features[lo : lo + _PIPE_CHUNK])
+            for lo in range(0, len(wanted), _PIPE_CHUNK):
+                pipe.hmget(self._key("df"), wanted[lo : lo + _PIPE_CHUNK])
             replies = pipe.execute()
         values = [int(v) if v is not None else 0 for part in replies[1:] for v in part]
         return np.array(values, np.int64), int(replies[0] or 0)
@@ -365,17 +365,17 @@ class RedisStore(IndexStore):
                 s = self.summaries(np.array(docs[:1], np.int64))
                 bands = self._bucket_keys(s.signatures, s.word_signatures)[0]
                 member = str(docs[0]).encode()
-                self._pipelined(
-                    lambda p, bands=bands, member=member, doc=docs[0]: [
-                        self._scripts.add_to_buckets(p, [bands], [member]),
-                        p.hset(self._key("doc", doc), "in_lsh", 1),
-                    ],
-                    transaction=True,
-                )
+
+                def restore(p: Any, bands=bands, member=member, doc=docs[0]) -> None:
+                    self._scripts.add_to_buckets(p, [bands], [member])
+                    p.hset(self._key("doc", doc), "in_lsh", 1)
+
+                self._pipelined(restore, transaction=True)
 
     def ids_older_than(self, cutoff: float) -> list[str]:
         with self._errors():
-            docs = [int(d) for d in self._r.zrangebyscore(self._key("age"), "-inf", f"({cutoff}")]
+            found = self._r.zrangebyscore(self._key("age"), "-inf", f"({cutoff}")
+            docs = [int(d) for d in cast("list[bytes]", found)]
         return [
             r[0].decode("utf-8")
             for r in self._hmget_docs(np.array(sorted(docs), np.int64), ("id",))
@@ -401,27 +401,27 @@ class RedisStore(IndexStore):
                     float(r[3]),
                 )
 
-    def stats(self) -> dict[str, Any]:
+    def stats(self) -> IndexStats:
         with self._errors():
             n = int(self._r.hget(self._key("meta"), "n") or 0)
             relations = {
-                k.decode(): int(v)
+                (k.decode() if isinstance(k, bytes) else k): int(v)
                 for k, v in self._r.hgetall(self._key("relations")).items()
                 if int(v)
             }
             oldest = self._r.zrange(self._key("age"), 0, 0, withscores=True)
             newest = self._r.zrange(self._key("age"), -1, -1, withscores=True)
             used = int(self._r.info("memory").get("used_memory", 0))
-        return {
-            "backend": "redis",
-            "location": self.location,
-            "articles": n,
-            "relations": relations,
-            "oldest": oldest[0][1] if oldest else None,
-            "newest": newest[0][1] if newest else None,
-            "bytes": used,
-            "bytes_note": "memory used by the whole Redis server",
-        }
+        return IndexStats(
+            "redis",
+            self.location,
+            n,
+            relations,
+            float(oldest[0][1]) if oldest else None,
+            float(newest[0][1]) if newest else None,
+            used,
+            bytes_note="memory used by the whole Redis server",
+        )
 
     def close(self) -> None:
         with contextlib.suppress(Exception):

@@ -23,7 +23,7 @@ power cut may also lose the last committed batches, never corrupt the file.
 
 Example:
     >>> store = SQLiteStore(":memory:")
-    >>> store.load_manifest() is None, store.stats()["articles"]
+    >>> store.load_manifest() is None, store.stats().articles
     (True, 0)
 """
 
@@ -40,7 +40,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import BackendUnavailable, IndexStoreError
-from .base import Bodies, IndexStore, Known, NewArticles, Summaries
+from .base import Bodies, IndexStats, IndexStore, Known, NewArticles, Summaries
 from .codec import (
     band_keys,
     bodies_from_blobs,
@@ -436,7 +436,7 @@ class SQLiteStore(IndexStore):
                 yield exported_record(decode_record(blob), relation, original, added)
             last = rows[-1][0]
 
-    def stats(self) -> dict[str, Any]:
+    def stats(self) -> IndexStats:
         with self._errors():
             db = self._db
             counters = dict(db.execute("SELECT name, n FROM counters").fetchall())
@@ -466,15 +466,7 @@ class SQLiteStore(IndexStore):
                 if os.path.exists(p)
             )
         )
-        return {
-            "backend": "sqlite",
-            "location": self.location,
-            "articles": int(n),
-            "relations": relations,
-            "oldest": oldest,
-            "newest": newest,
-            "bytes": int(size),
-        }
+        return IndexStats("sqlite", self.location, int(n), relations, oldest, newest, int(size))
 
     def close(self) -> None:
         with contextlib.suppress(sqlite3.Error):

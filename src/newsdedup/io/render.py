@@ -58,7 +58,7 @@ def summary_line(result: Result, seconds: float) -> str:
     if kinds:
         line += " (" + ", ".join(kinds) + (" pairs)" if pairs > 1 else " pair)")
     if s.get("matches_template"):
-        line += f", {_count(s['matches_template'], 'templated look-alike')} kept apart"
+        line += f", {_count(int(s['matches_template']), 'templated look-alike')} kept apart"
     return f"{line}; {seconds:.2f} s"
 
 

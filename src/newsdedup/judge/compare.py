@@ -25,7 +25,7 @@ from ..models import Article, Relation, Scores
 from ..sketch.featurize import Featurizer
 from ..text.tokenize import tokenize
 from .explain import Passage, coverage, only_in, shared_passages
-from .tfidf import CorpusStats
+from .tfidf import CorpusStats, terms
 from .verify import Verifier, explain_reason, relation_of
 
 __all__ = ["Comparison", "compare"]
@@ -99,21 +99,22 @@ def compare(
     art_a, art_b = _as_article(a, "a"), _as_article(b, "b")
     featurizer = Featurizer(config)
     norm = config.normalize
+    char_mode = config.shingle.char_mode
     options = dict(
-        char_mode=config.shingle.kind == "char",
+        char_mode=char_mode,
         fold_accents=norm.fold_accents,
         elision=norm.elision,
     )
     texts = [featurizer.normalize(x.full_text, x.source) for x in (art_a, art_b)]
     batch = tokenize(texts, spans=True, **options)
     stats = CorpusStats()
-    stats.add(batch.hashes, batch.offsets)
+    stats.add(*terms(batch.hashes, batch.offsets, char_mode))
     stream = iter(corpus or ())
     while chunk := list(islice(stream, 512)):
         other = tokenize(
             [featurizer.normalize(art.full_text, art.source) for art in chunk], **options
         )
-        stats.add(other.hashes, other.offsets)
+        stats.add(*terms(other.hashes, other.offsets, char_mode))
     verifier = Verifier(config, stats.model())
     published = np.array(
         [x.published.timestamp() if x.published else np.nan for x in (art_a, art_b)]

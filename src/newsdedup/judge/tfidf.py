@@ -23,17 +23,51 @@ Example:
 
 from __future__ import annotations
 
+from typing import Protocol
+
 import numpy as np
 import scipy.sparse as sp
 from sklearn.feature_extraction.text import TfidfTransformer
 
 from .. import _kernels as K
 
-__all__ = ["CorpusStats", "TfidfModel", "cosine_pairs"]
+__all__ = ["CorpusStats", "TermVectors", "TfidfModel", "cosine_pairs", "terms"]
 
 #: 2**20 hashed features, as scikit-learn's HashingVectorizer: the counters stay
 #: in the CPU cache while a million articles are counted.
 DEFAULT_FEATURES = 1 << 20
+
+#: Position multipliers of the character trigrams TF-IDF counts in character mode.
+_TRIGRAM_MULT = np.array([0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9], np.uint64)
+
+
+def terms(
+    tokens: np.ndarray, offsets: np.ndarray, char_mode: bool
+) -> tuple[np.ndarray, np.ndarray]:
+    """What TF-IDF counts in documents given as token hashes (CSR): words, or character trigrams.
+
+    Why trigrams in character mode: there the tokens are single characters,
+    whose frequencies say nothing about a text. Document frequencies and
+    vectors must be made of the same terms, so a batch scan, ``compare`` and
+    the live index all count what this returns.
+
+    Example:
+        >>> tokens, offsets = np.array([1, 2, 3, 4], np.uint32), np.array([0, 4])
+        >>> terms(tokens, offsets, char_mode=False)[0].tolist()
+        [1, 2, 3, 4]
+        >>> terms(tokens, offsets, char_mode=True)[1].tolist()  # two trigrams
+        [0, 2]
+    """
+    if char_mode:
+        return K.shingle_batch(tokens, offsets, 3, _TRIGRAM_MULT)
+    return tokens, offsets
+
+
+class TermVectors(Protocol):
+    """What verification needs of TF-IDF: rows for documents given as terms (a
+    :class:`TfidfModel`, or the live index's ``IndexTfidf``)."""
+
+    def vectors(self, tokens: np.ndarray, offsets: np.ndarray, /) -> sp.csr_matrix: ...
 
 
 class CorpusStats:

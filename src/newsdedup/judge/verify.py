@@ -49,7 +49,7 @@ from ..config import DetectorConfig
 from ..models import Relation, Scores
 from ..sketch.shingle import shingle_sets, sorted_sets
 from ..text.tokenize import token_hash
-from .tfidf import TfidfModel, cosine_pairs
+from .tfidf import TermVectors, cosine_pairs, terms
 
 __all__ = ["NONE", "RELATION_CODES", "RELATION_NAMES", "PairScores", "Verifier", "explain_reason"]
 
@@ -277,16 +277,10 @@ class Verifier:
         tfidf: IDF model fitted on the corpus.
     """
 
-    def __init__(self, config: DetectorConfig, tfidf: TfidfModel) -> None:
+    def __init__(self, config: DetectorConfig, tfidf: TermVectors) -> None:
         self.config = config
         self.tfidf = tfidf
         self.char_mode = config.shingle.kind == "char"
-
-    def _terms(self, tokens: np.ndarray, offsets: np.ndarray):
-        """What TF-IDF counts: words, or character trigrams in character mode."""
-        if self.char_mode:
-            return K.shingle_batch(tokens, offsets, 3, _TRIGRAM_MULT)
-        return tokens, offsets
 
     def score(
         self,
@@ -315,7 +309,10 @@ class Verifier:
         smaller = np.minimum(size_l, size_r)
         jaccard = np.where(union > 0, inter / np.maximum(union, 1), 0.0)
         containment = np.where(smaller > 0, inter / np.maximum(smaller, 1), 0.0)
-        cosine = cosine_pairs(self.tfidf.vectors(*self._terms(tokens, offsets)), left, right)
+        # One expression: the TF-IDF rows of a whole chunk are freed as soon as the cosines are known.
+        cosine = cosine_pairs(
+            self.tfidf.vectors(*terms(tokens, offsets, self.char_mode)), left, right
+        )
         v = self.config.verify
         copied = (jaccard >= v.near_jaccard) | (containment >= v.partial_containment)
         phrases = containment.copy() if k == PHRASE_SIZE or self.char_mode else np.zeros(len(left))
@@ -390,9 +387,6 @@ def _same_sequences(
             tokens[offsets[a] : offsets[a + 1]], tokens[offsets[b] : offsets[b + 1]]
         )
     return same
-
-
-_TRIGRAM_MULT = np.array([0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9], np.uint64)
 
 
 def relation_of(code: int) -> Relation | None:

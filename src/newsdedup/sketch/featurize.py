@@ -134,18 +134,3 @@ class Featurizer:
             flags=batch.flags,
             offsets=batch.offsets,
         )
-
-
-_WORKER: Featurizer | None = None
-
-
-def init_worker(config: DetectorConfig, learned: Learned) -> None:
-    """Process-pool initializer: build the featurizer once per worker."""
-    global _WORKER
-    _WORKER = Featurizer(config, learned)
-
-
-def run_in_worker(items: list[tuple[str, str | None]]) -> BatchFeatures:
-    """Process-pool task: featurise one batch with the worker's featurizer."""
-    assert _WORKER is not None, "init_worker was not called"
-    return _WORKER.run(items)

@@ -40,6 +40,7 @@ from collections.abc import Callable, Iterable, Iterator
 from multiprocessing.pool import AsyncResult, Pool
 from typing import Any, Generic, TypeVar
 
+from . import interrupts
 from .config import DetectorConfig
 from .sketch.featurize import Featurizer
 from .text.learn import Learned
@@ -66,7 +67,12 @@ def usable_cpus() -> int:
 def _start_worker(
     task: Callable[[Featurizer, Any], Any], config: DetectorConfig, learned: Learned
 ) -> None:
-    """Pool initializer: build this worker's featurizer once, and compile its kernels now."""
+    """Pool initializer: build this worker's featurizer once, and compile its kernels now.
+
+    First the workers' signal policy: Ctrl-C reaches the whole process group, and the
+    parent alone decides (it stops the workers with SIGTERM).
+    """
+    interrupts.worker_policy()
     global _FEATURIZER, _TASK
     _FEATURIZER, _TASK = Featurizer(config, learned), task
     _FEATURIZER.run([("warm up the compiled kernels before the first batch", None)])

@@ -16,21 +16,34 @@ import sys
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, fields, is_dataclass
 from enum import Enum
-from typing import Annotated, Any, TextIO, TypeVar, cast, get_args, get_origin, get_type_hints
+from typing import (
+    Annotated,
+    Any,
+    NoReturn,
+    TextIO,
+    TypeVar,
+    cast,
+    get_args,
+    get_origin,
+    get_type_hints,
+)
 
 import typer
 from rich.console import Console
 from rich.markup import escape
 
+from .. import interrupts
 from ..config import DetectorConfig
 from ..errors import NewsDedupError
 from ..io import FieldMap, ReadReport, atomic_writer, read_articles
+from ..io.writers import check_distinct_outputs
 from ..models import Article
 
 R = TypeVar("R")
 
 #: Exit codes (also in the README): 0 ok, 1 runtime error (output, index),
-#: 2 bad input, option or configuration, 3 backend unreachable, 130 interrupted.
+#: 2 bad input, option or configuration, 3 backend unreachable, 130 interrupted
+#: (143 when stopped by SIGTERM).
 EXIT_INTERRUPTED = 130
 
 stderr = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -57,28 +70,57 @@ def warn(message: str) -> None:
 
 
 def handle_errors(command: Callable[..., R]) -> Callable[..., R]:
-    """Turn library errors into ``Error: ...`` and an exit code, never a traceback."""
+    """Turn library errors and interrupts into ``Error: ...`` and an exit code, never a traceback.
+
+    The outcome is decided here, once: when the command returns or fails,
+    further signals are ignored (:func:`newsdedup.interrupts.settle`), so a
+    late Ctrl-C cannot turn a finished run into a failure or kill the
+    process while it exits. An interrupt that lands while another error is
+    being reported is caught by the outer layer.
+    """
 
     @functools.wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> R:
         try:
-            return command(*args, **kwargs)
-        except NewsDedupError as err:
-            error(str(err))
-            raise typer.Exit(err.exit_code) from None
-        except KeyboardInterrupt:
-            error("interrupted")
-            raise typer.Exit(EXIT_INTERRUPTED) from None
-        except BrokenPipeError:
-            # The reader went away (`newsdedup pairs ... | head`): not an error.
-            with contextlib.suppress(OSError):
-                sys.stdout = open(os.devnull, "w")  # noqa: SIM115
-            raise typer.Exit(0) from None
-        except MemoryError:
-            error("out of memory; try fewer --workers or a smaller input")
-            raise typer.Exit(1) from None
+            return _run_command(command, args, kwargs)
+        except KeyboardInterrupt as err:
+            interrupts.settle()
+            _report_interrupt(err)
+        finally:
+            interrupts.settle()
 
     return wrapper
+
+
+def _run_command(command: Callable[..., Any], args: Any, kwargs: Any) -> Any:
+    interrupts.begin()
+    try:
+        result = command(*args, **kwargs)
+        interrupts.settle()
+        return result
+    except NewsDedupError as err:
+        interrupts.settle()
+        error(str(err))
+        raise typer.Exit(err.exit_code) from None
+    except KeyboardInterrupt as err:
+        interrupts.settle()
+        _report_interrupt(err)
+    except BrokenPipeError:
+        # The reader went away (`newsdedup pairs ... | head`): not an error.
+        interrupts.settle()
+        with contextlib.suppress(OSError):
+            sys.stdout = open(os.devnull, "w")  # noqa: SIM115
+        raise typer.Exit(0) from None
+    except MemoryError:
+        interrupts.settle()
+        error("out of memory; try fewer --workers or a smaller input")
+        raise typer.Exit(1) from None
+
+
+def _report_interrupt(err: KeyboardInterrupt) -> NoReturn:
+    error("interrupted")
+    code = err.exit_code if isinstance(err, interrupts.Interrupted) else EXIT_INTERRUPTED
+    raise typer.Exit(code) from None
 
 
 # --- options shared by several commands -------------------------------------------------
@@ -220,13 +262,18 @@ def print_read_report(report: ReadReport, quiet: bool, limit: int = 20) -> None:
 
 @contextlib.contextmanager
 def output_stream(path: str | None) -> Iterator[TextIO]:
-    """stdout, or a file written atomically (nothing is left behind on error)."""
-    if path in (None, "-"):
-        yield sys.stdout
-        sys.stdout.flush()
-        return
-    with atomic_writer(path) as handle:
+    """stdout, a FIFO or device written directly, or a file written atomically.
+
+    See :func:`newsdedup.io.atomic_writer`: nothing is left behind on error
+    or interrupt, and a symlink is followed to the file it names.
+    """
+    with atomic_writer("-" if path is None else path) as handle:
         yield cast(TextIO, handle)  # opened in text mode ("w")
+
+
+def distinct_outputs(*paths: str | None) -> None:
+    """Refuse (exit 2) two output options naming the same file."""
+    check_distinct_outputs(*paths)
 
 
 @contextlib.contextmanager

@@ -142,6 +142,7 @@ def dedup(
 
         newsdedup dedup feed.jsonl -o kept.jsonl --removed removed.jsonl
     """
+    c.distinct_outputs(output, removed)
     with _rereadable(paths) as rereadable:
         result, seconds = _detect(rereadable, detection, inputs, quiet)
         kept = _write_dedup(rereadable, inputs, result, output, removed)

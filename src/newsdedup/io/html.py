@@ -2,7 +2,9 @@
 
 Why our own walk over the tree: ``node.text()`` glues paragraphs together
 (``end.Next``), which merges words across paragraphs and hides the
-paragraph structure later stages use. Block elements become blank-line
+paragraph structure later stages use. Markup is first bounded in depth
+(:mod:`newsdedup.io.nesting`) so that hostile nesting cannot make parsing
+quadratic. Block elements become blank-line
 breaks, ``<br>`` a line break, and page furniture (scripts, navigation,
 headers, footers, asides, forms) is dropped before the text is taken from
 the page's ``<article>`` or ``<main>`` when it has one.
@@ -24,6 +26,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 from ..models import Article
 from .counters import ReadContext
 from .dates import parse_date
+from .nesting import limit_nesting
 from .source import read_text
 
 __all__ = ["HtmlPage", "extract_page", "html_to_text", "read_html"]
@@ -111,7 +114,7 @@ def html_to_text(markup: str) -> str:
     Returns:
         The text, whitespace collapsed within lines; ``""`` when there is none.
     """
-    tree = LexborHTMLParser(markup)
+    tree = LexborHTMLParser(limit_nesting(markup))
     tree.strip_tags(_DROP)
     root = tree.body or tree.root
     return _node_text(root) if root is not None else ""
@@ -130,7 +133,7 @@ def extract_page(markup: str) -> HtmlPage:
         >>> (page.title, page.text)
         ('T', 'Body')
     """
-    tree = LexborHTMLParser(markup)
+    tree = LexborHTMLParser(limit_nesting(markup))
     title = _meta(tree, "og:title") or _first_text(tree, "title") or _first_text(tree, "h1")
     published = _meta(tree, "article:published_time") or _attribute(
         tree, "time[datetime]", "datetime"

@@ -102,10 +102,13 @@ def read_csv(path: Path, name: str, ctx: ReadContext) -> Iterator[Article]:
         if is_binary(handle):
             ctx.skip("binary file, skipped", name)
             return
-        reader = csv.reader(Utf8Decoder(ctx, name).lines(handle))
+        lines = _RecordLines(Utf8Decoder(ctx, name).lines(handle))
+        # strict: a closing quote must end its field, so an unterminated quote
+        # that swallows the next rows is an error instead of one giant field.
+        reader = csv.reader(lines, strict=True)
         header = _csv_header(reader, name, ctx)
         if header is not None:
-            yield from _articles(_csv_records(reader, header, name, ctx), ctx)
+            yield from _articles(_csv_records(reader, lines, header, name, ctx), ctx)
 
 
 def _jsonl(lines: Iterable[tuple[int, str]], name: str, ctx: ReadContext) -> Iterator[Article]:
@@ -161,18 +164,58 @@ def _csv_header(reader: Any, name: str, ctx: ReadContext) -> list[str] | None:
     return header
 
 
+#: A broken row spanning at most this many lines has the lines after its first
+#: read again as rows; a longer one is skipped whole (re-reading is bounded).
+REREAD_LINES = 1000
+
+
+class _RecordLines:
+    """The lines under a csv reader, numbered, with the current record's lines kept.
+
+    After a row with broken quoting, the lines it swallowed are pushed back
+    and read again, so one stray quote costs one row, not the rest of the file.
+    """
+
+    def __init__(self, lines: Iterator[str]) -> None:
+        self._source = enumerate(lines, start=1)
+        self._again: list[tuple[int, str]] = []  # pushed back, in reverse order
+        self.record: list[tuple[int, str]] = []
+
+    def __iter__(self) -> _RecordLines:
+        return self
+
+    def __next__(self) -> str:
+        item = self._again.pop() if self._again else next(self._source)
+        if len(self.record) <= REREAD_LINES:
+            self.record.append(item)
+        return item[1]
+
+    def start_record(self) -> None:
+        self.record = []
+
+    def first_line(self) -> int:
+        return self.record[0][0] if self.record else 0
+
+    def reread_after_first(self) -> None:
+        if 1 < len(self.record) <= REREAD_LINES:
+            self._again.extend(reversed(self.record[1:]))
+
+
 def _csv_records(
-    reader: Any, header: list[str], name: str, ctx: ReadContext
+    reader: Any, lines: _RecordLines, header: list[str], name: str, ctx: ReadContext
 ) -> Iterator[tuple[str, Any]]:
     while True:
-        start = reader.line_num + 1
+        lines.start_record()
         try:
             row = next(reader)
         except StopIteration:
             return
         except csv.Error as error:
-            ctx.bad(f"invalid CSV: {error}", name, start)
+            start = lines.first_line()
+            lines.reread_after_first()
+            ctx.bad(f"invalid CSV (broken quoting?): {error}", name, start)
             continue
+        start = lines.first_line()
         if not any(cell.strip() for cell in row):
             continue
         if len(row) > len(header):

@@ -1,9 +1,11 @@
-"""Open input files safely: OS errors, binary and empty files, and UTF-8 decoding.
+"""Open input files safely: OS errors, binary and empty files, and decoding.
 
 Why one place: every reader must turn ``PermissionError`` into a one-line
 :class:`InputError`, skip binary files, accept a UTF-8 byte-order mark and
-survive invalid UTF-8 with a single warning per file. Line-based readers
-decode line by line so memory stays bounded.
+survive invalid UTF-8 with a single warning per file. Text is UTF-8, or
+UTF-16 / UTF-32 when the file starts with their byte-order mark (Windows
+tools write those; their NUL bytes must not make the file look binary).
+Line-based readers decode line by line so memory stays bounded.
 
 Example:
     >>> import io
@@ -18,6 +20,8 @@ Example:
 
 from __future__ import annotations
 
+import codecs
+import io
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -26,10 +30,44 @@ from typing import BinaryIO
 from ..errors import InputError
 from .counters import ReadContext, too_large_message
 
-__all__ = ["Utf8Decoder", "is_binary", "open_input", "os_reason", "read_bytes", "read_text"]
+__all__ = [
+    "Utf8Decoder",
+    "bom_encoding",
+    "is_binary",
+    "open_input",
+    "os_reason",
+    "read_bytes",
+    "read_text",
+]
 
 #: How much of a file is checked for NUL bytes.
 SNIFF_BYTES = 8192
+
+#: Byte-order marks of the wide encodings, longest first (UTF-32 LE starts like UTF-16 LE).
+_WIDE_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+
+
+def bom_encoding(head: bytes) -> str | None:
+    """``"utf-16"`` or ``"utf-32"`` when ``head`` starts with that byte-order mark.
+
+    Example:
+        >>> bom_encoding("Été".encode("utf-16")), bom_encoding(b"plain")
+        ('utf-16', None)
+    """
+    for bom, encoding in _WIDE_BOMS:
+        if head.startswith(bom):
+            return encoding
+    return None
+
+
+def _peek(handle: BinaryIO) -> bytes:
+    peek = getattr(handle, "peek", None)
+    return peek(SNIFF_BYTES)[:SNIFF_BYTES] if peek else b""
 
 
 def os_reason(error: OSError) -> str:
@@ -61,10 +99,12 @@ def open_input(path: Path, name: str) -> BinaryIO:
 
 
 def is_binary(handle: BinaryIO) -> bool:
-    """Whether the first bytes of an open file hold a NUL byte (without consuming them)."""
-    peek = getattr(handle, "peek", None)
-    head = peek(SNIFF_BYTES)[:SNIFF_BYTES] if peek else b""
-    return b"\0" in head
+    """Whether the first bytes of an open file hold a NUL byte (without consuming them).
+
+    Text in UTF-16 or UTF-32 with a byte-order mark is not binary.
+    """
+    head = _peek(handle)
+    return b"\0" in head and bom_encoding(head) is None
 
 
 class Utf8Decoder:
@@ -79,22 +119,33 @@ class Utf8Decoder:
         self._warned = False
 
     def decode(self, raw: bytes, line: int | None = None) -> str:
+        encoding = (bom_encoding(raw) if line in (None, 1) else None) or "utf-8-sig"
         try:
-            return raw.decode("utf-8-sig")
+            return raw.decode(encoding)
         except UnicodeDecodeError:
-            if not self._warned:
-                self._warned = True
-                self._ctx.note(
-                    "invalid UTF-8, decoded with replacement characters", self._name, line
-                )
-            return raw.decode("utf-8-sig", errors="replace")
+            self._warn(encoding, line)
+            return raw.decode(encoding, errors="replace")
+
+    def _warn(self, encoding: str, line: int | None) -> None:
+        if not self._warned:
+            self._warned = True
+            shown = "UTF-8" if encoding == "utf-8-sig" else encoding.upper()
+            self._ctx.note(
+                f"invalid {shown}, decoded with replacement characters", self._name, line
+            )
 
     def lines(self, handle: BinaryIO) -> Iterator[str]:
         """Yield the decoded lines of ``handle`` as each is complete, line endings kept.
 
         Iterating the file (not calling ``readline``) keeps the loop in C; only
-        the first line can start with a byte-order mark.
+        the first line can start with a byte-order mark. A UTF-16 or UTF-32
+        file is decoded as a stream instead (its line breaks are not single
+        ``\n`` bytes).
         """
+        wide = bom_encoding(_peek(handle))
+        if wide is not None:
+            yield from self._wide_lines(handle, wide)
+            return
         number = 0
         for number, raw in enumerate(handle, start=1):
             if number == 1:
@@ -104,6 +155,13 @@ class Utf8Decoder:
                 yield raw.decode("utf-8")
             except UnicodeDecodeError:
                 yield self.decode(raw, number)
+
+    def _wide_lines(self, handle: BinaryIO, encoding: str) -> Iterator[str]:
+        text = io.TextIOWrapper(handle, encoding=encoding, errors="replace", newline="")  # type: ignore[arg-type]
+        for number, line in enumerate(text, start=1):
+            if "\ufffd" in line:
+                self._warn(encoding, number)
+            yield line
 
 
 def read_bytes(
@@ -131,10 +189,15 @@ def read_bytes(
             raw = handle.read()
         except OSError as error:
             raise InputError(os_reason(error), path=name) from None
-    if not raw.strip() or raw.strip() == b"\xef\xbb\xbf":
+    if not raw.strip() or raw.strip() == b"\xef\xbb\xbf" or _only_a_wide_bom(raw):
         ctx.skip("empty file, skipped", name)
         return None
     return raw
+
+
+def _only_a_wide_bom(raw: bytes) -> bool:
+    encoding = bom_encoding(raw)
+    return encoding is not None and not raw.decode(encoding, errors="replace").strip()
 
 
 def read_text(path: Path, name: str, ctx: ReadContext, *, one_article: bool = False) -> str | None:

@@ -132,7 +132,7 @@ def _read_all(
             ctx.report.files += 1
             yield from read_stdin(stdin if stdin is not None else sys.stdin, ctx)
             continue
-        for path in iter_input_files([given]):
+        for path in iter_input_files([given], lambda p, why: ctx.skip(f"{why}, skipped", str(p))):
             ctx.report.files += 1
             kind = format_of(path)
             if kind is not None:  # always true: iter_input_files yields known types only

@@ -17,13 +17,16 @@ from __future__ import annotations
 
 import os
 import stat
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from ..errors import InputError
 from .source import os_reason
 
 __all__ = ["FORMATS", "check_inputs", "format_of", "iter_input_files"]
+
+#: Told about an entry of a folder that cannot be looked at: (path, reason).
+OnUnreadable = Callable[[Path, str], None]
 
 #: File extension (lower case) -> reader family.
 FORMATS = {
@@ -67,12 +70,18 @@ def check_inputs(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
     return checked
 
 
-def iter_input_files(paths: Iterable[str | os.PathLike[str]]) -> Iterator[Path]:
+def iter_input_files(
+    paths: Iterable[str | os.PathLike[str]], unreadable: OnUnreadable | None = None
+) -> Iterator[Path]:
     """Yield the files to read, folders expanded recursively in sorted order.
 
     Args:
         paths: Files and folders. All are checked before the first file is
             yielded.
+        unreadable: Called for an entry of a folder that cannot be looked at
+            (a symlink loop ``x.txt -> x.txt``, a link into a forbidden
+            folder), which is then left out; without it, such an entry is an
+            :class:`InputError`.
 
     Yields:
         File paths, joined onto the path as given (``corpus/a/b.txt``), so
@@ -88,12 +97,12 @@ def iter_input_files(paths: Iterable[str | os.PathLike[str]]) -> Iterator[Path]:
     """
     for path in check_inputs(paths):
         if path.is_dir():
-            yield from _walk(path)
+            yield from _walk(path, unreadable)
         else:
             yield path
 
 
-def _walk(folder: Path) -> Iterator[Path]:
+def _walk(folder: Path, unreadable: OnUnreadable | None) -> Iterator[Path]:
     try:
         with os.scandir(folder) as scan:
             entries = sorted(scan, key=lambda entry: entry.name)
@@ -105,6 +114,14 @@ def _walk(folder: Path) -> Iterator[Path]:
         path = folder / entry.name
         # Symlinked folders are not followed: a link loop must not hang a run.
         if entry.is_dir(follow_symlinks=False):
-            yield from _walk(path)
-        elif entry.is_file() and format_of(path) is not None:
+            yield from _walk(path, unreadable)
+            continue
+        try:
+            is_file = entry.is_file()  # follows a symlink, which may loop
+        except OSError as error:
+            if unreadable is None:
+                raise InputError(os_reason(error), path=str(path)) from None
+            unreadable(path, os_reason(error))
+            continue
+        if is_file and format_of(path) is not None:
             yield path

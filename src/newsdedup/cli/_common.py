@@ -11,6 +11,7 @@ import contextlib
 import functools
 import inspect
 import json
+import math
 import os
 import sys
 from collections.abc import Callable, Iterator
@@ -34,7 +35,7 @@ from rich.markup import escape
 
 from .. import interrupts
 from ..config import DetectorConfig
-from ..errors import NewsDedupError
+from ..errors import ConfigError, NewsDedupError
 from ..io import FieldMap, ReadReport, atomic_writer, read_articles
 from ..io.writers import check_distinct_outputs
 from ..models import Article
@@ -358,6 +359,23 @@ class DetectionOptions(MatchOptions):
     seed: Seed = DEFAULTS.sign.seed
     workers: Workers = DEFAULTS.sign.workers
 
+    def __post_init__(self) -> None:
+        if self.workers is not None and self.workers > max_workers():
+            raise ConfigError(
+                f"--workers {self.workers} is more than this machine can use "
+                f"(at most {max_workers()}: 4 per CPU core)"
+            )
+
+
+def max_workers() -> int:
+    """The most worker processes worth starting: 4 per core (more only adds start-up and memory).
+
+    Example:
+        >>> max_workers() >= 4
+        True
+    """
+    return 4 * (os.cpu_count() or 1)
+
 
 @dataclass(frozen=True)
 class FieldOptions:
@@ -388,17 +406,34 @@ class InputOptions(FieldOptions):
     skip_bad: SkipBad = False
     max_article_mb: MaxArticleMb = 10.0
 
+    def __post_init__(self) -> None:
+        # nan and inf pass a float option's parsing; int(inf * 1e6) would raise OverflowError.
+        mb = self.max_article_mb
+        if mb is not None and not (math.isfinite(mb) and mb > 0):
+            raise ConfigError(
+                f"--max-article-mb must be a positive number, not {self.max_article_mb}"
+            )
+
     def articles(
-        self, paths: list[str], report: ReadReport, *, unique_ids: bool = True
+        self,
+        paths: list[str],
+        report: ReadReport,
+        *,
+        unique_ids: bool = True,
+        stdin: TextIO | None = None,
     ) -> Iterator[Article]:
-        """Stream articles from the given inputs (see ``newsdedup.io.read_articles``)."""
+        """Stream articles from the given inputs (see ``newsdedup.io.read_articles``).
+
+        ``stdin`` is read for ``-`` instead of standard input (still named ``<stdin>``).
+        """
         return read_articles(
             paths,
             fields=self.fields(),
             skip_bad=self.skip_bad,
-            max_article_bytes=int(self.max_article_mb * 1_000_000),
+            max_article_bytes=max(1, int(self.max_article_mb * 1_000_000)),
             report=report,
             unique_ids=unique_ids,
+            stdin=stdin,
         )
 
 

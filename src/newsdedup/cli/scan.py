@@ -8,7 +8,8 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterator
-from typing import Annotated
+from dataclasses import dataclass
+from typing import Annotated, TextIO
 
 import typer
 
@@ -16,19 +17,25 @@ from ..api import dedup_plan
 from ..batch.pipeline import Detector
 from ..io import ReadReport, atomic_writer
 from ..io.passthrough import RawRecords, passthrough_record
+from ..io.records import STDIN_NAME
 from ..io.render import summary_line, write_clusters, write_matches
 from ..models import Result
 from . import _common as c
 
 
 def _detect(
-    paths: list[str], detection: c.DetectionOptions, inputs: c.InputOptions, quiet: bool
+    paths: list[str],
+    detection: c.DetectionOptions,
+    inputs: c.InputOptions,
+    quiet: bool,
+    stdin: TextIO | None = None,
 ) -> tuple[Result, float]:
     report = ReadReport()
     started = time.perf_counter()
     with c.progress_bar(quiet) as progress:
         try:
-            result = Detector(detection.config(), progress).run(inputs.articles(paths, report))
+            articles = inputs.articles(paths, report, stdin=stdin)
+            result = Detector(detection.config(), progress).run(articles)
         finally:
             c.print_read_report(report, quiet)
     if not quiet:
@@ -85,30 +92,51 @@ def pairs(
         c.stderr.print(summary_line(result, seconds))
 
 
+@dataclass
+class _StdinCopy:
+    """Standard input saved to a file, so that ``dedup`` can read it twice."""
+
+    path: str
+    opened: contextlib.ExitStack
+
+    def open(self) -> TextIO:
+        """A fresh stream of the copy, read as ``-``: ids and messages still say ``<stdin>``."""
+        return self.opened.enter_context(open(self.path, encoding="utf-8"))
+
+
 @contextlib.contextmanager
-def _rereadable(paths: list[str]) -> Iterator[list[str]]:
-    """Inputs that can be read twice: stdin is first copied to a temporary JSON lines file."""
+def _rereadable(paths: list[str]) -> Iterator[_StdinCopy | None]:
+    """A copy of standard input's bytes when ``-`` is among the inputs (else None)."""
     if "-" not in paths:
-        yield paths
+        yield None
         return
-    with tempfile.TemporaryDirectory(prefix="newsdedup-stdin-") as tmp:
+    with (
+        tempfile.TemporaryDirectory(prefix="newsdedup-stdin-") as tmp,
+        contextlib.ExitStack() as opened,
+    ):
         copy = f"{tmp}/stdin.jsonl"
-        with open(copy, "w", encoding="utf-8") as handle:
-            shutil.copyfileobj(sys.stdin, handle)
-        yield [copy if p == "-" else p for p in paths]
+        with open(copy, "wb") as handle:
+            shutil.copyfileobj(getattr(sys.stdin, "buffer", sys.stdin), handle)
+        yield _StdinCopy(copy, opened)
 
 
 def _write_dedup(
-    paths: list[str], inputs: c.InputOptions, result: Result, output: str, removed: str | None
+    paths: list[str],
+    inputs: c.InputOptions,
+    result: Result,
+    outputs: tuple[str, str | None],
+    stdin: _StdinCopy | None,
 ) -> int:
     """Write what ``dedup_plan`` keeps (JSON Lines records byte for byte) and, optionally, the rest."""
+    output, removed = outputs
     plan = dedup_plan(result)
+    aliases = {STDIN_NAME: stdin.path} if stdin else {}
     kept = 0
     with contextlib.ExitStack() as stack:
         kept_out = stack.enter_context(c.output_stream(output))
         removed_out = stack.enter_context(atomic_writer(removed)) if removed else None
-        raw = stack.enter_context(RawRecords())
-        for article in inputs.articles(paths, ReadReport()):
+        raw = stack.enter_context(RawRecords(aliases))
+        for article in inputs.articles(paths, ReadReport(), stdin=stdin.open() if stdin else None):
             removal = plan.get(article.id)
             if removal is None:
                 kept_out.write(passthrough_record(raw.line(article.origin), article.to_dict()))
@@ -143,8 +171,9 @@ def dedup(
         newsdedup dedup feed.jsonl -o kept.jsonl --removed removed.jsonl
     """
     c.distinct_outputs(output, removed)
-    with _rereadable(paths) as rereadable:
-        result, seconds = _detect(rereadable, detection, inputs, quiet)
-        kept = _write_dedup(rereadable, inputs, result, output, removed)
+    with _rereadable(paths) as stdin:
+        first = stdin.open() if stdin else None
+        result, seconds = _detect(paths, detection, inputs, quiet, first)
+        kept = _write_dedup(paths, inputs, result, (output, removed), stdin)
     if not quiet:
         c.stderr.print(f"{summary_line(result, seconds)}; kept {kept}, removed {result.duplicates}")

@@ -23,6 +23,8 @@ from pathlib import Path
 from types import TracebackType
 from typing import IO, Any
 
+from .source import bom_encoding
+
 __all__ = ["RawRecords", "passthrough_record"]
 
 #: Files whose lines are records, one each, kept byte for byte.
@@ -33,11 +35,17 @@ class RawRecords:
     """Finds the raw line behind an origin ``path:line``, for files read front to back.
 
     Lines must be asked for in increasing order per file (the order readers
-    yield them); a line already passed, or an origin that is not a JSON Lines
-    file, gives ``None`` and the caller writes the parsed record instead.
+    yield them); a line already passed, an origin that is not a JSON Lines
+    file, or a file in UTF-16/32 (its lines are not ``\n``-separated bytes)
+    gives ``None`` and the caller writes the parsed record instead.
+
+    Args:
+        aliases: Where the lines of a named origin really are, e.g.
+            ``{"<stdin>": "/tmp/copy.jsonl"}`` for a saved copy of stdin.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, aliases: dict[str, str] | None = None) -> None:
+        self._aliases = dict(aliases or {})
         self._path: str | None = None
         self._handle: IO[bytes] | None = None
         self._number = 0
@@ -61,6 +69,7 @@ class RawRecords:
     def line(self, origin: str | None) -> str | None:
         """The line at ``origin`` (with its newline), or ``None`` when it cannot be had."""
         path, _, number = (origin or "").rpartition(":")
+        path = self._aliases.get(path, path)
         if not number.isdigit() or not path.lower().endswith(LINE_FORMATS):
             return None
         if path != self._path:
@@ -70,6 +79,11 @@ class RawRecords:
             except OSError:
                 return None
             self._path = path
+            if bom_encoding(self._handle.peek(4)[:4]):  # type: ignore[attr-defined]
+                self._handle.close()
+                self._handle = None
+        if self._handle is None:  # a UTF-16/32 file: no byte-for-byte lines
+            return None
         return self._advance(int(number))
 
     def _advance(self, wanted: int) -> str | None:

@@ -121,7 +121,7 @@ def _stream(
         ctx.report.articles += 1
         yield article
     if yielded == 0:
-        raise NoArticlesError(f"no articles found in {_describe(paths)}")
+        raise NoArticlesError(f"no articles found in {_describe(paths)}{_why(ctx.report)}")
 
 
 def _read_all(
@@ -157,6 +157,21 @@ def _repeated(article: Article, first_seen: dict[str, str], ctx: ReadContext) ->
     shown = article.id if len(article.id) <= 80 else article.id[:77] + "..."
     ctx.bad(f"duplicate id {shown!r} (first seen at {earlier})", article.origin or article.id)
     return True
+
+
+def _why(report: ReadReport) -> str:
+    """The first reason something was left out, so "no articles" is never a mystery.
+
+    Example:
+        >>> r = ReadReport()
+        >>> r.warn("article is 12.0 MB, over the 10.0 MB limit; skipped", "big.txt")
+        >>> _why(r)
+        ' (big.txt: article is 12.0 MB, over the 10.0 MB limit; skipped)'
+    """
+    if not report.warnings:
+        return ""
+    more = len(report.warnings) - 1
+    return f" ({report.warnings[0]}{f'; {more} more warnings' if more else ''})"
 
 
 def _describe(paths: Sequence[str | os.PathLike[str]]) -> str:

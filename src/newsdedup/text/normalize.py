@@ -39,8 +39,17 @@ _HTML_TAGS = (
     "blockquote|meta|link|title|iframe|noscript|font|center|small|sup|sub|hr|pre|code|time|"
     "picture|source|video|audio|form|input|button|label|select|option|textarea|svg"
 )
+#: Real markup only: an end tag (``</p>``), a tag with an ``attribute=value``
+#: (``<a href=...>``), a lower-case break or paragraph tag, a comment or an
+#: entity. A known tag name alone is not enough: Reuters writes tickers as
+#: ``<DD>``, ``<I>``, ``<P>`` and company names as ``<Video Shopping Mall Inc>``,
+#: and never closes them.
 _LOOKS_LIKE_HTML = re.compile(
-    rf"</?(?:{_HTML_TAGS})(?:\s[^>]*)?/?>|<!--|&(?:#\d+|#x[0-9a-fA-F]+|[a-zA-Z]{{2,8}});", re.I
+    rf"</(?:{_HTML_TAGS})\s*>"
+    rf"|<(?:{_HTML_TAGS})\s[^<>]*=[^<>]*>"
+    r"|(?-i:<(?:br|hr|p)\s*/?>)"
+    r"|<!--|&(?:#\d+|#x[0-9a-fA-F]+|[a-zA-Z]{2,8});",
+    re.I,
 )
 _DROP_BLOCKS = re.compile(
     r"<(script|style|noscript|template|svg|iframe)\b[^>]*>.*?</\1\s*>|<!--.*?-->", re.S | re.I

@@ -3,7 +3,8 @@
 Each command parses its options, makes one library call and renders the
 result; errors print as one line ``Error: ...`` with a meaningful exit code:
 0 done, 1 runtime failure (output, index), 2 bad input or options,
-3 storage backend unreachable, 130 interrupted.
+3 storage backend unreachable, 130 interrupted (143 on SIGTERM; see
+newsdedup.interrupts and the entry point in newsdedup.__main__).
 """
 
 from __future__ import annotations

@@ -157,7 +157,7 @@ class Utf8Decoder:
                 yield self.decode(raw, number)
 
     def _wide_lines(self, handle: BinaryIO, encoding: str) -> Iterator[str]:
-        text = io.TextIOWrapper(handle, encoding=encoding, errors="replace", newline="")  # type: ignore[arg-type]
+        text = io.TextIOWrapper(handle, encoding=encoding, errors="replace", newline="")
         for number, line in enumerate(text, start=1):
             if "\ufffd" in line:
                 self._warn(encoding, number)

@@ -92,18 +92,18 @@ def test_no_articles_error_names_the_first_reason(tmp_path):
         list(read_articles([empty]))
 
 
-def test_dedup_from_stdin_names_stdin_in_errors_and_ids():
+def test_dedup_from_stdin_names_stdin_in_errors_and_ids(tmp_path):
     # Before: errors named the temporary copy (/tmp/newsdedup-stdin-.../stdin.jsonl:2).
     bad = '{"id": "a", "text": "Ministers met."}\n{not json\n'
     line = _one_line_error(_run("dedup", "-", stdin=bad), 2)
     assert line.startswith("Error: <stdin>:2: invalid JSON")
-    good = (
-        '{"text": "Ministers met in Brussels on Tuesday."}\n{"text": "Something else entirely."}\n'
-    )
-    result = _run("dedup", "-", "-q", stdin=good)
+    same = '{"text": "Ministers met in Brussels on Tuesday to agree a plan.",  "x": 1}\n'
+    removed = tmp_path / "removed.jsonl"
+    result = _run("dedup", "-", "-q", "--removed", str(removed), stdin=same + same)
     assert result.exit_code == 0, result.output
-    ids = [json.loads(line)["id"] for line in result.output.splitlines() if line.startswith("{")]
-    assert ids == ["<stdin>:1", "<stdin>:2"]
+    assert result.output == same  # the kept record, byte for byte
+    [copy] = [json.loads(x) for x in removed.read_text(encoding="utf-8").splitlines()]
+    assert copy["duplicate_of"] == "<stdin>:1" and copy["x"] == 1
 
 
 def test_dedup_from_stdin_survives_invalid_utf8(tmp_path):

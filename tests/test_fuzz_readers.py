@@ -142,6 +142,8 @@ def check_reader(suffix: str, raw: bytes, skip_bad: bool) -> None:
         assert "\n" not in warning, warning
 
 
+pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning:feedparser")
+
 FUZZ = settings(
     max_examples=int(os.environ.get("NEWSDEDUP_FUZZ_EXAMPLES", "150")),
     deadline=2000,  # ms per example: parsing is bounded, a slow example is a finding

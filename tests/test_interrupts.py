@@ -152,13 +152,17 @@ def corpus(tmp_path_factory) -> Path:
 
 
 def _start(args: list[str], cwd: Path) -> subprocess.Popen:
+    """Start newsdedup with its own temporary folder (``cwd/tmp``), to see what it leaves."""
+
     def child() -> None:  # a clean slate even when the suite runs as a background job
         signal.signal(signal.SIGINT, signal.SIG_DFL)
         os.setpgrp()  # its own group, so a group signal reaches it and its workers only
 
+    (cwd / "tmp").mkdir(exist_ok=True)
     return subprocess.Popen(
         [*NEWSDEDUP, *args],
         cwd=cwd,
+        env={**os.environ, "TMPDIR": str(cwd / "tmp")},
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         preexec_fn=child,
@@ -210,6 +214,7 @@ def _assert_clean_outcome(code: int, err: str, signum: int, outputs: list[Path],
     assert code >= 0, f"died of signal {-code}: {err}"
     leftovers = [p.name for p in outputs[0].parent.iterdir() if p.name.endswith(".tmp")]
     assert leftovers == []
+    assert list((outputs[0].parent / "tmp").iterdir()) == []  # token spool removed too
     if code == 0:
         assert all(complete(p) for p in outputs)
         assert "Traceback" not in err

@@ -21,7 +21,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from newsdedup.errors import InputError
-from newsdedup.io import ReadReport, read_articles
+from newsdedup.io import ReadReport, parse_date, read_articles
 from newsdedup.models import Article
 
 SAMPLES: dict[str, bytes] = {
@@ -126,6 +126,15 @@ def inputs_for(suffix: str):
 _FOLDER = Path(tempfile.mkdtemp(prefix="newsdedup-fuzz-"))
 
 
+@pytest.fixture(scope="module", autouse=True)
+def _warm_up() -> None:
+    """Import what readers load lazily (feedparser, dateparser) outside the timed examples."""
+    import feedparser  # noqa: F401
+
+    parse_date("2023-02-14T09:h#L00:00Z")
+    parse_date("14 février 2023")
+
+
 def check_reader(suffix: str, raw: bytes, skip_bad: bool) -> None:
     path = _FOLDER / f"input{suffix}"
     path.write_bytes(raw)
@@ -146,7 +155,7 @@ pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning:feedparser")
 
 FUZZ = settings(
     max_examples=int(os.environ.get("NEWSDEDUP_FUZZ_EXAMPLES", "150")),
-    deadline=2000,  # ms per example: parsing is bounded, a slow example is a finding
+    deadline=5000,  # ms per example (inputs are a few kB): a slow example is a finding
     derandomize=not os.environ.get("NEWSDEDUP_FUZZ_EXAMPLES"),  # fixed examples in CI
     suppress_health_check=[HealthCheck.too_slow],
     database=None,

@@ -79,7 +79,7 @@ class RawRecords:
             except OSError:
                 return None
             self._path = path
-            if bom_encoding(self._handle.peek(4)[:4]):  # type: ignore[attr-defined]
+            if bom_encoding(self._handle.peek(4)[:4]):
                 self._handle.close()
                 self._handle = None
         if self._handle is None:  # a UTF-16/32 file: no byte-for-byte lines

@@ -137,7 +137,12 @@ Paths = Annotated[
 FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
 OutputOpt = Annotated[
     str,
-    typer.Option("--output", "-o", help="Write the report here (atomically) instead of stdout."),
+    typer.Option(
+        "--output",
+        "-o",
+        help="Write the report here instead of stdout: a file is replaced atomically "
+        "(through a symlink, its target), a FIFO or device is written to directly.",
+    ),
 ]
 IdField = Annotated[
     str, typer.Option(help="Field holding the id (JSON, JSON lines, CSV).", rich_help_panel="Input")

@@ -1,8 +1,8 @@
-"""What every command shares: error handling, options, inputs, outputs, progress.
+"""What every command shares: options, inputs, outputs, progress (errors: ``_errors``).
 
 Commands stay thin: parse options, make one library call, render. Library
 errors become one line ``Error: <message>`` on stderr with the error's exit
-code; nothing is ever printed as a traceback.
+code; nothing is ever printed as a traceback (see :mod:`._errors`).
 """
 
 from __future__ import annotations
@@ -20,7 +20,6 @@ from enum import Enum
 from typing import (
     Annotated,
     Any,
-    NoReturn,
     TextIO,
     TypeVar,
     cast,
@@ -30,24 +29,19 @@ from typing import (
 )
 
 import typer
-from rich.console import Console
-from rich.markup import escape
 
-from .. import interrupts
 from ..config import DetectorConfig
-from ..errors import ConfigError, NewsDedupError
+from ..errors import ConfigError
 from ..io import FieldMap, ReadReport, atomic_writer, read_articles
 from ..io.writers import check_distinct_outputs
 from ..models import Article
+from ._errors import EXIT_INTERRUPTED as EXIT_INTERRUPTED  # re-exported: commands use c.*
+from ._errors import error as error
+from ._errors import handle_errors as handle_errors
+from ._errors import stderr as stderr
+from ._errors import warn as warn
 
 R = TypeVar("R")
-
-#: Exit codes (also in the README): 0 ok, 1 runtime error (output, index),
-#: 2 bad input, option or configuration, 3 backend unreachable, 130 interrupted
-#: (143 when stopped by SIGTERM).
-EXIT_INTERRUPTED = 130
-
-stderr = Console(stderr=True, highlight=False, soft_wrap=True)
 
 
 class Format(str, Enum):
@@ -60,68 +54,6 @@ class Format(str, Enum):
 class ShingleKind(str, Enum):
     word = "word"
     char = "char"
-
-
-def error(message: str) -> None:
-    stderr.print(f"[bold red]Error:[/bold red] {escape(message)}")
-
-
-def warn(message: str) -> None:
-    stderr.print(f"[yellow]Warning:[/yellow] {escape(message)}")
-
-
-def handle_errors(command: Callable[..., R]) -> Callable[..., R]:
-    """Turn library errors and interrupts into ``Error: ...`` and an exit code, never a traceback.
-
-    The outcome is decided here, once: when the command returns or fails,
-    further signals are ignored (:func:`newsdedup.interrupts.settle`), so a
-    late Ctrl-C cannot turn a finished run into a failure or kill the
-    process while it exits. An interrupt that lands while another error is
-    being reported is caught by the outer layer.
-    """
-
-    @functools.wraps(command)
-    def wrapper(*args: Any, **kwargs: Any) -> R:
-        try:
-            return _run_command(command, args, kwargs)
-        except KeyboardInterrupt as err:
-            interrupts.settle()
-            _report_interrupt(err)
-        finally:
-            interrupts.settle()
-
-    return wrapper
-
-
-def _run_command(command: Callable[..., Any], args: Any, kwargs: Any) -> Any:
-    interrupts.begin()
-    try:
-        result = command(*args, **kwargs)
-        interrupts.settle()
-        return result
-    except NewsDedupError as err:
-        interrupts.settle()
-        error(str(err))
-        raise typer.Exit(err.exit_code) from None
-    except KeyboardInterrupt as err:
-        interrupts.settle()
-        _report_interrupt(err)
-    except BrokenPipeError:
-        # The reader went away (`newsdedup pairs ... | head`): not an error.
-        interrupts.settle()
-        with contextlib.suppress(OSError):
-            sys.stdout = open(os.devnull, "w")  # noqa: SIM115
-        raise typer.Exit(0) from None
-    except MemoryError:
-        interrupts.settle()
-        error("out of memory; try fewer --workers or a smaller input")
-        raise typer.Exit(1) from None
-
-
-def _report_interrupt(err: KeyboardInterrupt) -> NoReturn:
-    error("interrupted")
-    code = err.exit_code if isinstance(err, interrupts.Interrupted) else EXIT_INTERRUPTED
-    raise typer.Exit(code) from None
 
 
 # --- options shared by several commands -------------------------------------------------

@@ -12,7 +12,6 @@ import functools
 import inspect
 import json
 import math
-import os
 import sys
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, fields, is_dataclass
@@ -305,13 +304,15 @@ class DetectionOptions(MatchOptions):
 
 
 def max_workers() -> int:
-    """The most worker processes worth starting: 4 per core (more only adds start-up and memory).
+    """The most worker processes worth starting: 4 per usable CPU (more only adds start-up and memory).
 
     Example:
         >>> max_workers() >= 4
         True
     """
-    return 4 * (os.cpu_count() or 1)
+    from ..workers import usable_cpus  # lazy: it loads the featurizer
+
+    return 4 * usable_cpus()
 
 
 @dataclass(frozen=True)

@@ -299,7 +299,7 @@ class DetectionOptions(MatchOptions):
         if self.workers is not None and self.workers > max_workers():
             raise ConfigError(
                 f"--workers {self.workers} is more than this machine can use "
-                f"(at most {max_workers()}: 4 per CPU core)"
+                f"(at most {max_workers()}: 4 per usable CPU)"
             )
 
 

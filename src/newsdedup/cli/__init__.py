@@ -9,9 +9,12 @@ newsdedup.interrupts and the entry point in newsdedup.__main__).
 
 from __future__ import annotations
 
+from typing import Any
+
 import typer
 
 from .. import __version__
+from ._common import EXIT_INTERRUPTED, error
 from .compare import compare
 from .evaluate import evaluate
 from .index import index_app
@@ -51,6 +54,39 @@ def _root(
     """Find exact, near-duplicate, partially copied and rewritten news articles."""
 
 
-def main() -> None:
-    """Console-script entry point."""
-    app()
+def main(args: list[str] | None = None) -> None:
+    """Console-script entry point: usage errors are one line too, exit 2.
+
+    Example (a misspelt option):
+
+        $ newsdedup scan --bogus seeds/
+        Error: newsdedup scan: no such option: --bogus (see 'newsdedup scan --help')
+    """
+    exceptions = _click_exceptions()
+    try:
+        code = app(args=args, prog_name="newsdedup", standalone_mode=False)
+    except exceptions.NoArgsIsHelpError as err:  # `newsdedup` or `newsdedup index` alone
+        typer.echo(err.ctx.get_help() if err.ctx is not None else err.format_message())
+        raise SystemExit(2) from None
+    except exceptions.UsageError as err:
+        where = f"{err.ctx.command_path}: " if err.ctx is not None else ""
+        hint = f" (see '{err.ctx.command_path} --help')" if err.ctx is not None else ""
+        message = err.format_message()
+        error(f"{where}{message[:1].lower()}{message[1:]}{hint}")
+        raise SystemExit(err.exit_code) from None
+    except exceptions.ClickException as err:
+        error(err.format_message())
+        raise SystemExit(err.exit_code) from None
+    except typer.Abort:
+        error("interrupted")
+        raise SystemExit(EXIT_INTERRUPTED) from None
+    raise SystemExit(code if isinstance(code, int) else 0)
+
+
+def _click_exceptions() -> Any:
+    """Click's exception classes: vendored inside Typer from 0.20 on, the click package before."""
+    try:
+        from typer._click import exceptions
+    except ImportError:  # pragma: no cover - older Typer with click installed
+        from click import exceptions  # type: ignore[no-redef]
+    return exceptions

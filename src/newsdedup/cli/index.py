@@ -87,12 +87,21 @@ class IndexLocation:
     prefix: Prefix = "newsdedup"
     wait: Wait = 120.0
 
-    def store(self, create: bool) -> IndexStore:
+    def store(self, create: bool, read_only: bool = False, manifest: bool = True) -> IndexStore:
+        """The backend; ``read_only`` opens an SQLite file read-only (no writing, no waiting)."""
         if self.redis:
             from ..index import RedisStore
 
-            return RedisStore(self.redis, prefix=self.prefix, wait_seconds=self.wait)
-        return SQLiteStore(self.db, create=create, wait_seconds=self.wait)
+            return RedisStore(
+                self.redis, prefix=self.prefix, wait_seconds=self.wait, manifest=manifest
+            )
+        return SQLiteStore(
+            self.db,
+            create=create,
+            wait_seconds=self.wait,
+            read_only=read_only,
+            manifest=manifest,
+        )
 
 
 #: Detection settings of the index commands default to None: "the index's own"
@@ -102,10 +111,13 @@ IndexDetection = Annotated[c.DetectionOptions, c.UNSET]
 
 @contextlib.contextmanager
 def _opened(
-    location: IndexLocation, create: bool, detection: c.DetectionOptions | None = None
+    location: IndexLocation,
+    create: bool,
+    detection: c.DetectionOptions | None = None,
+    read_only: bool = False,
 ) -> Iterator[LiveIndex]:
     """The index at ``location``, with the given detection settings over its own."""
-    store = location.store(create)
+    store = location.store(create, read_only)
     try:
         index = LiveIndex.open(store, create=create, **(detection.settings() if detection else {}))
     except BaseException:
@@ -242,7 +254,7 @@ def query(
 
         newsdedup index query incoming/ --db news.db --only-new > fresh.jsonl
     """
-    with _opened(location, False, detection) as index:
+    with _opened(location, False, detection, read_only=True) as index:
         _run_stream(index, paths, inputs, False, stream)
 
 
@@ -261,7 +273,7 @@ def stats(
 
         newsdedup index stats --redis redis://127.0.0.1:6379/0 --format json
     """
-    with _opened(location, False) as index:
+    with _opened(location, False, read_only=True) as index:
         data = index.stats()
     if format is StatsFormat.json:
         sys.stdout.write(json.dumps(data.to_dict(), ensure_ascii=False) + "\n")
@@ -348,7 +360,7 @@ def export(*, location: IndexLocation, output: c.OutputOpt = "-") -> None:
 
         newsdedup index export --db old.db | newsdedup index add - --db new.db --num-perm 256
     """
-    with _opened(location, False) as index, c.output_stream(output) as out:
+    with _opened(location, False, read_only=True) as index, c.output_stream(output) as out:
         for record in index.export():
             out.write(c.json_line(record))
 

@@ -135,7 +135,8 @@ class SQLiteStore(IndexStore):
             self._refuse_foreign()
             if not self.read_only:
                 self._retry(lambda: self._db.execute("PRAGMA journal_mode = WAL"))
-            for pragma in ("cache_size = -65536", "temp_store = MEMORY"):
+            # cell_size_check: damaged B-tree pages are reported as such when read, not misread.
+            for pragma in ("cache_size = -65536", "temp_store = MEMORY", "cell_size_check = ON"):
                 self._db.execute(f"PRAGMA {pragma}")
             if not self.read_only:
                 self._db.execute("PRAGMA synchronous = NORMAL")

@@ -1,0 +1,310 @@
+"""A damaged, edited or foreign index gives one line and a clear exit code, never a crash.
+
+Each test damages a real index (built here from generated stories) the way a
+disk fault, a hand edit or a hostile process could, then runs the CLI: the
+answer is ``Error: <index>: damaged (...); run 'newsdedup index check'``
+(exit 1), or a refusal for a file that is not an index (exit 2).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import redis
+from index_fixtures import cli_command, cli_env, story, trimmed, write_jsonl
+from typer.testing import CliRunner
+
+from newsdedup.cli import app
+from newsdedup.errors import ConfigError, NotAnIndex
+from newsdedup.index import SQLiteStore
+
+runner = CliRunner()
+A, B = story(21), story(22)
+RECORDS = [
+    {"id": "a", "text": A, "published": "2024-01-01T00:00:00Z"},
+    {"id": "b", "text": B},
+    {"id": "a-copy", "text": A.upper()},
+    {"id": "a-part", "text": trimmed(A, 0.6)},
+]
+QUERY = [{"id": "q", "text": trimmed(A, 0.6) + " Reporting by the desk."}]
+
+
+def run(*args: str):
+    return runner.invoke(app, ["index", *args])
+
+
+def one_line_error(result, code: int, *needles: str) -> None:
+    assert result.exit_code == code, (result.exit_code, result.stderr, result.stdout)
+    assert result.stderr.startswith("Error: ") and result.stderr.count("\n") == 1, result.stderr
+    for needle in needles:
+        assert needle in result.stderr, result.stderr
+
+
+@pytest.fixture
+def built(tmp_path) -> tuple[str, Path]:
+    """A real SQLite index of RECORDS, and a query file holding a copy of "a-part"."""
+    db = str(tmp_path / "news.db")
+    assert run("add", str(write_jsonl(tmp_path / "feed.jsonl", RECORDS)), "--db", db).exit_code == 0
+    return db, write_jsonl(tmp_path / "query.jsonl", QUERY)
+
+
+def edit(db: str, sql: str, *params) -> None:
+    con = sqlite3.connect(db)
+    con.execute(sql, params)
+    con.commit()
+    con.close()
+
+
+def test_a_root_past_the_end_is_no_crash(built):
+    """Was: a root naming no stored doc sent an index past the end into a kernel (SIGABRT)."""
+    db, query = built
+    edit(db, "UPDATE articles SET root = 99999 WHERE id = 'a-part'")
+    done = subprocess.run(
+        cli_command("index", "query", str(query), "--db", db, "-q"),
+        env=cli_env(),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split()[:2] == ["near", "q"]
+
+
+def test_a_root_out_of_range_is_damage(built):
+    db, query = built
+    edit(db, "UPDATE articles SET root = ? WHERE id = 'a-part'", 1 << 50)
+    one_line_error(run("query", str(query), "--db", db), 1, "damaged (root out of range", "check")
+
+
+MANIFEST_EDITS = {
+    "not JSON": lambda m: "{not json",
+    "a JSON list": lambda m: "[1, 2]",
+    "missing num_perm": lambda m: json.dumps({k: v for k, v in m.items() if k != "num_perm"}),
+    "num_perm of the wrong type": lambda m: json.dumps({**m, "num_perm": "128"}),
+    "bands beyond the signature": lambda m: json.dumps({**m, "bands": 1000}),
+    "n_features not a power of two": lambda m: json.dumps({**m, "n_features": 1000}),
+    "a config of the wrong type": lambda m: json.dumps({**m, "config": {"sign": 5}}),
+    "a config that contradicts the manifest": lambda m: json.dumps(
+        {**m, "config": {**m["config"], "sign": {**m["config"]["sign"], "num_perm": 64}}}
+    ),
+    "learned words that are not hashes": lambda m: json.dumps(
+        {**m, "learned": {"common_words": ["x"]}}
+    ),
+}
+
+
+@pytest.mark.parametrize("damage", sorted(MANIFEST_EDITS))
+def test_an_edited_manifest_is_damage(built, damage):
+    db, query = built
+    con = sqlite3.connect(db)
+    manifest = json.loads(
+        con.execute("SELECT value FROM meta WHERE name = 'manifest'").fetchone()[0]
+    )
+    con.close()
+    edit(db, "UPDATE meta SET value = ? WHERE name = 'manifest'", MANIFEST_EDITS[damage](manifest))
+    for command in (["stats"], ["query", str(query)], ["add", str(query)]):
+        one_line_error(run(*command, "--db", db), 1, "damaged (manifest", "index check")
+
+
+ROW_EDITS = {
+    "signature": ("UPDATE articles SET signature = x'0102' WHERE id = 'a-part'", "signature"),
+    "word signature": (
+        "UPDATE articles SET word_signature = zeroblob(7) WHERE id = 'a-part'",
+        "signature",
+    ),
+    "tokens": ("UPDATE bodies SET tokens = x'0102030405' WHERE doc = 4", "token blob"),
+    "number bits": ("UPDATE bodies SET numbers = x'' WHERE doc = 4", "number bits"),
+    "id": ("UPDATE articles SET id = x'00ff' WHERE id = 'a-part'", "id that is not text"),
+    "root": ("UPDATE articles SET root = 'abc' WHERE id = 'a-part'", "article row"),
+    "LSH doc": ("UPDATE bands SET doc = -5 WHERE doc = 4", "LSH table"),
+    "frequency": ("UPDATE df SET n = -3", "negative document frequency"),
+}
+
+
+@pytest.mark.parametrize("damage", sorted(ROW_EDITS))
+def test_an_edited_row_is_damage(built, damage):
+    db, query = built
+    sql, needle = ROW_EDITS[damage]
+    edit(db, sql)
+    one_line_error(run("query", str(query), "--db", db), 1, "damaged (", needle)
+
+
+def test_damaged_pages_are_reported_as_damage(built, tmp_path):
+    """SQLite's 'database disk image is malformed' becomes the one-line damaged error."""
+    db, query = built
+    records = [{"id": f"s{i}", "text": story(100 + i)} for i in range(150)]
+    assert run("add", str(write_jsonl(tmp_path / "more.jsonl", records)), "--db", db).exit_code == 0
+    con = sqlite3.connect(db)
+    con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    root = con.execute("SELECT rootpage FROM sqlite_master WHERE name = 'bodies'").fetchone()[0]
+    page_size = con.execute("PRAGMA page_size").fetchone()[0]
+    con.close()
+    with open(db, "r+b") as f:  # the root page of the bodies table: every read of a body needs it
+        f.seek((root - 1) * page_size)
+        f.write(bytes((i * 37 + 11) % 256 for i in range(page_size)))
+    one_line_error(run("query", str(query), "--db", db), 1, "damaged (SQLite: ", "malformed")
+    one_line_error(run("export", "--db", db), 1, "damaged (SQLite: ", "malformed")
+
+
+def test_a_foreign_sqlite_database_is_refused_and_left_alone(tmp_path, built):
+    _, query = built
+    other = tmp_path / "app.db"
+    edit(str(other), "CREATE TABLE users (name TEXT)")
+    before = other.read_bytes()
+    for command in (["add", str(query)], ["stats"], ["query", str(query)]):
+        one_line_error(run(*command, "--db", str(other)), 2, "not a newsdedup index", "users")
+    assert other.read_bytes() == before
+    with pytest.raises(NotAnIndex):
+        SQLiteStore(other)
+
+
+def test_an_empty_sqlite_file_becomes_an_index(tmp_path, built):
+    _, query = built
+    empty = tmp_path / "empty.db"
+    sqlite3.connect(empty).close()
+    empty.touch()
+    assert run("add", str(query), "--db", str(empty)).exit_code == 0
+    assert "articles  1" in run("stats", "--db", str(empty)).stdout
+
+
+def test_a_folder_as_db_is_a_bad_option(tmp_path):
+    with pytest.raises(ConfigError, match="folder"):
+        SQLiteStore(tmp_path)
+    one_line_error(run("stats", "--db", str(tmp_path)), 2, "folder")
+
+
+def test_doc_numbers_are_never_given_twice(tmp_path):
+    """A removed last article's number is not reused: nothing can come to point at a newcomer."""
+    store = SQLiteStore(tmp_path / "x.db")
+    with store.writing():
+        first = store.reserve(3)
+    with store.writing():
+        again = store.reserve(2)
+    assert first.tolist() == [1, 2, 3] and again.tolist() == [4, 5]
+
+
+# --- Redis: crafted values ---------------------------------------------------------------
+
+
+@pytest.fixture
+def redis_built(redis_server, tmp_path):
+    prefix = f"integrity{time.monotonic_ns()}"
+    target = ["--redis", redis_server.url, "--prefix", prefix]
+    assert run("add", str(write_jsonl(tmp_path / "feed.jsonl", RECORDS)), *target).exit_code == 0
+    client = redis.Redis.from_url(redis_server.url)
+    doc = int(client.hget(f"{prefix}:ids", "a-part"))
+    yield client, prefix, doc, target, write_jsonl(tmp_path / "query.jsonl", QUERY)
+    client.close()
+
+
+REDIS_EDITS = {
+    "root": (lambda r, p, d: r.hset(f"{p}:doc:{d}", "root", "abc"), "article hash"),
+    "root out of range": (lambda r, p, d: r.hset(f"{p}:doc:{d}", "root", 1 << 50), "root"),
+    "signature": (lambda r, p, d: r.hset(f"{p}:doc:{d}", "sig", b"\x01\x02"), "signature"),
+    "tokens": (lambda r, p, d: r.hset(f"{p}:doc:{d}", "tokens", b"\x01"), "token blob"),
+    "id": (lambda r, p, d: r.hset(f"{p}:doc:{d}", "id", b"\xff\xfe"), "article hash"),
+    "exact key": (lambda r, p, d: r.hset(f"{p}:doc:{d}", "exact", "-1"), "article hash"),
+    "bucket member": (
+        lambda r, p, d: [r.sadd(k, "zz") for k in r.scan_iter(f"{p}:lsh*") if r.type(k) == b"set"],
+        "LSH bucket",
+    ),
+    "manifest": (lambda r, p, d: r.hset(f"{p}:meta", "manifest", "{"), "manifest"),
+    "a key of another type": (
+        lambda r, p, d: (r.delete(f"{p}:ids"), r.set(f"{p}:ids", "x")),
+        "WRONGTYPE",
+    ),
+}
+
+
+@pytest.mark.parametrize("damage", sorted(REDIS_EDITS))
+def test_a_crafted_redis_value_is_damage(redis_built, damage):
+    client, prefix, doc, target, query = redis_built
+    change, needle = REDIS_EDITS[damage]
+    change(client, prefix, doc)
+    one_line_error(run("query", str(query), *target), 1, "damaged (", needle)
+
+
+def test_reader_commands_do_not_wait_for_a_writer(built):
+    """WAL readers see the last commit: stats, query and export answer while a writer holds the lock."""
+    db, query = built
+    writer = sqlite3.connect(db, isolation_level=None)
+    writer.execute("BEGIN IMMEDIATE")
+    writer.execute("INSERT INTO counters VALUES ('held', 1)")
+    try:
+        for command in (["stats"], ["query", str(query), "-q"], ["export"]):
+            started = time.monotonic()
+            result = run(*command, "--db", db, "--wait", "3")
+            assert result.exit_code == 0, result.stderr
+            assert time.monotonic() - started < 2.5, command
+    finally:
+        writer.execute("ROLLBACK")
+        writer.close()
+
+
+def test_a_read_only_store_never_writes(built):
+    """Readers open with mode=ro: even a write attempted through their connection is refused."""
+    db, _ = built
+    store = SQLiteStore(db, create=False, read_only=True)
+    with pytest.raises(sqlite3.OperationalError, match="readonly"):
+        store._db.execute("INSERT INTO counters VALUES ('x', 1)")
+    assert store.load_manifest() is not None
+    store.close()
+
+
+def _can_demote() -> bool:
+    """Root may write read-only files; the test then runs as nobody, if nobody can run Python."""
+    try:
+        probe = subprocess.run(
+            [sys.executable, "-c", "import newsdedup"],
+            env=cli_env(),
+            capture_output=True,
+            preexec_fn=_demote,
+            cwd="/",
+        )
+    except OSError:
+        return False
+    return probe.returncode == 0
+
+
+def _demote() -> None:
+    os.setgid(65534)
+    os.setuid(65534)
+
+
+def test_reader_commands_work_on_a_read_only_index(built):
+    db, query = built
+    root = os.geteuid() == 0
+    if root and not _can_demote():
+        pytest.skip("running as root, and user nobody cannot run this Python to test permissions")
+    sqlite3.connect(db).execute("PRAGMA wal_checkpoint(TRUNCATE)").close()
+    folder = Path(db).parent
+    modes = {p: os.stat(p).st_mode for p in [folder, *folder.parents]}
+    os.chmod(db, 0o444)
+    os.chmod(folder, 0o555)
+    if root:
+        for parent in folder.parents:  # pytest's root folder is private: let nobody through
+            os.chmod(parent, modes[parent] | 0o111)
+    try:
+        for command in (["stats"], ["query", str(query), "-q"], ["export"]):
+            done = subprocess.run(
+                cli_command("index", *command, "--db", db),
+                env={**cli_env(), "HOME": "/tmp", "NUMBA_CACHE_DIR": "/tmp/nd-numba-ro"},
+                capture_output=True,
+                text=True,
+                timeout=300,
+                preexec_fn=_demote if root else None,
+                cwd="/",
+            )
+            assert done.returncode == 0, (command, done.stderr)
+        assert not Path(db + "-wal").exists()  # nothing was written
+    finally:
+        for path, mode in modes.items():
+            os.chmod(path, mode)
+        os.chmod(db, 0o644)

@@ -168,10 +168,9 @@ class SQLiteStore(IndexStore):
                 db = sqlite3.connect(uri + "&immutable=1", uri=True, **options)
             return db
         except sqlite3.DatabaseError as err:
-            if "not a database" in str(err):
-                raise NotAnIndex(
-                    "not a newsdedup index (not an SQLite database)", path=location
-                ) from None
+            text = str(err)
+            if "not a database" in text or "malformed" in text or "corrupt" in text:
+                raise self._error_for(text) from None
             raise BackendUnavailable(f"cannot open the index: {err}", path=location) from None
 
     def _refuse_foreign(self) -> None:
@@ -207,24 +206,25 @@ class SQLiteStore(IndexStore):
             if self._db.in_transaction:
                 with contextlib.suppress(sqlite3.Error):
                     self._db.execute("ROLLBACK")
-            text = str(err)
-            if "not a database" in text:
-                raise NotAnIndex(
-                    "not a newsdedup index (not an SQLite database)", path=self.location
-                ) from None
-            if "malformed" in text or "corrupt" in text:
-                raise IndexDamaged(f"SQLite: {text}", path=self.location) from None
-            if "locked" in text or "busy" in text:
-                raise IndexStoreError(
-                    f"another process kept the index locked for over {self.wait_seconds:.0f} s",
-                    path=self.location,
-                ) from None
-            if "readonly" in text:
-                raise IndexStoreError(
-                    "the index file is read-only (stats, query and export can read it)",
-                    path=self.location,
-                ) from None
-            raise IndexStoreError(f"index error: {text}", path=self.location) from None
+            raise self._error_for(str(err)) from None
+
+    def _error_for(self, text: str) -> IndexStoreError:
+        """The typed error of an SQLite message (what the user can act on)."""
+        if "not a database" in text:
+            return NotAnIndex("not a newsdedup index (not an SQLite database)", path=self.location)
+        if "malformed" in text or "corrupt" in text:
+            return IndexDamaged(f"SQLite: {text}", path=self.location)
+        if "locked" in text or "busy" in text:
+            return IndexStoreError(
+                f"another process kept the index locked for over {self.wait_seconds:.0f} s",
+                path=self.location,
+            )
+        if "readonly" in text:
+            return IndexStoreError(
+                "the index file is read-only (stats, query and export can read it)",
+                path=self.location,
+            )
+        return IndexStoreError(f"index error: {text}", path=self.location)
 
     def _retry(self, action):
         deadline = time.monotonic() + self.wait_seconds

@@ -23,7 +23,8 @@ from typer.testing import CliRunner
 
 from newsdedup.cli import app
 from newsdedup.errors import ConfigError, NotAnIndex
-from newsdedup.index import SQLiteStore
+from newsdedup.index import LiveIndex, SQLiteStore
+from newsdedup.models import Article
 
 runner = CliRunner()
 A, B = story(21), story(22)
@@ -308,3 +309,85 @@ def test_reader_commands_work_on_a_read_only_index(built):
         for path, mode in modes.items():
             os.chmod(path, mode)
         os.chmod(db, 0o644)
+
+
+# --- index check -------------------------------------------------------------------------
+
+
+def _damage(make_store, kind: str) -> None:
+    """Break invariants the way a crash of an older version or a hand edit would."""
+    if make_store.kind == "sqlite":
+        con = sqlite3.connect(make_store.path)
+        {
+            "dangling root": lambda: con.execute("DELETE FROM articles WHERE id = 'a'"),
+            "counters": lambda: con.execute("UPDATE counters SET n = n + 5"),
+            "orphan bands": lambda: con.execute("INSERT INTO bands VALUES (12345, 777)"),
+            "missing bands": lambda: con.execute(
+                "DELETE FROM bands WHERE doc = (SELECT doc FROM articles WHERE id = 'b')"
+            ),
+            "chain": lambda: con.execute(
+                "UPDATE articles SET root = (SELECT doc FROM articles WHERE id = 'a-part') "
+                "WHERE id = 'a-copy'"
+            ),
+        }[kind]()
+        con.commit()
+        con.close()
+        return
+    client = redis.Redis.from_url(make_store.redis_url)
+    p = make_store.prefix
+    doc = {k.decode(): int(v) for k, v in client.hgetall(f"{p}:ids").items()}
+    {
+        "dangling root": lambda: (
+            client.delete(f"{p}:doc:{doc['a']}"),
+            client.hdel(f"{p}:ids", "a"),
+        ),
+        "counters": lambda: client.hincrby(f"{p}:relations", "near", 3),
+        "orphan bands": lambda: client.zadd(f"{p}:age", {"777": 1.0}),
+        "missing bands": lambda: client.delete(f"{p}:copies:{doc['a']}"),
+        "chain": lambda: client.hset(f"{p}:doc:{doc['a-copy']}", "root", doc["a-part"]),
+    }[kind]()
+    client.close()
+
+
+@pytest.mark.parametrize(
+    "kind", ["dangling root", "counters", "orphan bands", "missing bands", "chain"]
+)
+def test_check_finds_and_repair_fixes_broken_invariants(make_store, kind):
+    with LiveIndex(make_store()) as index:
+        index.add([Article(r["id"], r["text"]) for r in RECORDS])
+    store = make_store()
+    assert store.check_integrity().problems == []
+    store.close()
+    _damage(make_store, kind)
+    store = make_store.open(manifest=False)
+    found = store.check_integrity()
+    assert found.damaged and all(p.repairable for p in found.problems), found.problems
+    fixed = store.check_integrity(repair=True)
+    assert not fixed.damaged and fixed.repaired == found.problems
+    assert not store.check_integrity().damaged
+    store.close()
+    with LiveIndex(make_store()) as index:
+        exported = {r["id"]: r["index"]["original"] for r in index.export()}
+        originals = {k for k, v in exported.items() if v is None}
+        assert all(v is None or v in originals for v in exported.values()), exported
+        stats = index.stats()
+        assert stats.articles == len(exported) == sum(stats.relations.values())
+        [v] = index.check([Article("q", QUERY[0]["text"])])
+        assert v.verdict != "new" and v.original in originals
+
+
+def test_check_reports_damaged_pages(built, tmp_path):
+    db, _ = built
+    records = [{"id": f"s{i}", "text": story(100 + i)} for i in range(150)]
+    assert run("add", str(write_jsonl(tmp_path / "more.jsonl", records)), "--db", db).exit_code == 0
+    con = sqlite3.connect(db)
+    con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    root = con.execute("SELECT rootpage FROM sqlite_master WHERE name = 'bands'").fetchone()[0]
+    page_size = con.execute("PRAGMA page_size").fetchone()[0]
+    con.close()
+    with open(db, "r+b") as f:
+        f.seek((root - 1) * page_size + 8)
+        f.write(bytes((i * 37 + 11) % 256 for i in range(page_size - 8)))
+    report = SQLiteStore(db, create=False, manifest=False).check_integrity()
+    assert report.damaged and report.problems[0].check == "sqlite"
+    assert not report.problems[0].repairable

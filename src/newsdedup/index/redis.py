@@ -41,7 +41,7 @@ import numpy as np
 from ..errors import BackendUnavailable, ConfigError, IndexDamaged, IndexStoreError
 from .base import Bodies, IndexStats, IndexStore, Known, NewArticles, Summaries
 from .codec import bodies_from_blobs, decode_record, exported_record, pack_flags
-from .integrity import elect
+from .integrity import CheckReport, elect
 from .redis_lsh import BatchScripts, DatasketchBuckets
 from .validate import check_docs, check_roots, decoding, manifest_from_json, signature_rows
 
@@ -64,6 +64,8 @@ class RedisStore(IndexStore):
         url: ``redis://host:port/db`` (``rediss://`` for TLS, password in the URL).
         prefix: Namespace of this index's keys; several indexes share a server.
         wait_seconds: How long a writer waits for the lock held by another.
+        manifest: Load and validate the manifest now (``index check`` opens a
+            damaged index without it, to report what is wrong).
 
     Raises:
         BackendUnavailable: The server cannot be reached.
@@ -76,6 +78,7 @@ class RedisStore(IndexStore):
         *,
         prefix: str = "newsdedup",
         wait_seconds: float = 120.0,
+        manifest: bool = True,
     ) -> None:
         if redis is None:
             raise ConfigError(
@@ -95,7 +98,8 @@ class RedisStore(IndexStore):
         self._perms = (0, 0)
         with self._errors():
             self._r.ping()
-        self.load_manifest()
+        if manifest:
+            self.load_manifest()
 
     # --- plumbing --------------------------------------------------------------------
     def _key(self, *parts: object) -> str:
@@ -451,6 +455,11 @@ class RedisStore(IndexStore):
                     p.hset(self._key("doc", doc), "in_lsh", 1)
 
                 self._pipelined(restore, transaction=True)
+
+    def check_integrity(self, *, quick: bool = False, repair: bool = False) -> CheckReport:
+        from .redis_check import check_redis
+
+        return check_redis(self, quick=quick, repair=repair)
 
     def ids_older_than(self, cutoff: float) -> list[str]:
         with self._errors(), decoding(self.location, "the age index"):

@@ -61,7 +61,7 @@ from .codec import (
     join_lookups,
     pack_flags,
 )
-from .integrity import elect
+from .integrity import CheckReport, elect
 from .validate import check_docs, check_roots, decoding, manifest_from_json, signature_rows
 
 __all__ = ["SQLiteStore"]
@@ -103,6 +103,9 @@ class SQLiteStore(IndexStore):
         create: Create the file if it does not exist; otherwise a missing
             file is an error (``query``, ``stats`` never create one).
         wait_seconds: How long a writer waits for another one before giving up.
+        read_only: Open the file read-only (``mode=ro``): for commands that only read.
+        manifest: Load and validate the manifest now (``index check`` opens a
+            damaged index without it, to report what is wrong).
 
     Raises:
         IndexStoreError: The file is not a newsdedup index, or missing.
@@ -116,6 +119,7 @@ class SQLiteStore(IndexStore):
         create: bool = True,
         wait_seconds: float = 120.0,
         read_only: bool = False,
+        manifest: bool = True,
     ) -> None:
         self.location = str(path)
         self.wait_seconds = wait_seconds
@@ -142,7 +146,8 @@ class SQLiteStore(IndexStore):
                 self._db.execute("PRAGMA synchronous = NORMAL")
                 self._db.execute("PRAGMA wal_autocheckpoint = 16384")
                 self._retry(lambda: self._db.executescript(f"BEGIN IMMEDIATE;{_SCHEMA}COMMIT;"))
-        self.load_manifest()
+        if manifest:
+            self.load_manifest()
 
     # --- plumbing --------------------------------------------------------------------
     def _connect(self, location: str) -> sqlite3.Connection:
@@ -528,6 +533,11 @@ class SQLiteStore(IndexStore):
                 s = self.summaries(doc)
                 self._insert_bands(doc, s.signatures, s.word_signatures)
                 self._db.execute("UPDATE articles SET in_lsh = 1 WHERE doc = ?", (int(doc[0]),))
+
+    def check_integrity(self, *, quick: bool = False, repair: bool = False) -> CheckReport:
+        from .sqlite_check import check_sqlite
+
+        return check_sqlite(self, quick=quick, repair=repair)
 
     def ids_older_than(self, cutoff: float) -> list[str]:
         with self._errors():

@@ -391,3 +391,55 @@ def test_check_reports_damaged_pages(built, tmp_path):
     report = SQLiteStore(db, create=False, manifest=False).check_integrity()
     assert report.damaged and report.problems[0].check == "sqlite"
     assert not report.problems[0].repairable
+
+
+def test_check_command_reports_then_repairs(built):
+    db, query = built
+    clean = run("check", "--db", db)
+    assert (
+        clean.exit_code == 0
+        and clean.stdout.startswith("ok ")
+        and "integrity_check" in clean.stdout
+    )
+    edit(db, "DELETE FROM articles WHERE id = 'a'")  # leaves two copies without their original
+    found = run("check", "--db", db, "--format", "json")
+    assert found.exit_code == 1
+    report = json.loads(found.stdout)
+    assert report["damaged"] and {p["check"] for p in report["problems"]} >= {"roots", "counters"}
+    assert run("query", str(query), "--db", db).exit_code == 0  # still answers meanwhile
+    fixed = run("check", "--db", db, "--repair")
+    assert fixed.exit_code == 0 and "repaired  roots: 2 copies whose original" in fixed.stdout
+    assert run("check", "--db", db, "--quick").exit_code == 0
+    originals = {
+        json.loads(line)["id"]: json.loads(line)["index"]["original"]
+        for line in run("export", "--db", db).stdout.splitlines()
+    }
+    assert originals == {"b": None, "a-copy": None, "a-part": "a-copy"}
+
+
+def test_check_command_on_damaged_pages_and_on_redis(built, tmp_path, redis_server):
+    db, _ = built
+    with open(db, "r+b") as f:
+        f.seek(0)
+        f.write(b"\0" * 100)  # the header: SQLite no longer recognises the file
+    result = run("check", "--db", db)
+    assert result.exit_code in (1, 2) and "Traceback" not in result.stderr + result.stdout
+    target = ["--redis", redis_server.url, "--prefix", f"check{time.monotonic_ns()}"]
+    assert run("add", str(write_jsonl(tmp_path / "f.jsonl", RECORDS)), *target).exit_code == 0
+    assert run("check", *target).exit_code == 0
+
+
+@pytest.mark.parametrize(
+    "args, needle",
+    [
+        (["prune", "--older-than", "99999999999999d"], "--older-than"),
+        (["stats", "--wait", "nan"], "--wait"),
+        (["stats", "--wait", "inf"], "--wait"),
+        (["query", "{query}", "--max-wait", "nan"], "--max-wait"),
+        (["add", "{query}", "--max-wait", "inf"], "--max-wait"),
+    ],
+)
+def test_option_values_out_of_range_are_one_line(built, args, needle):
+    db, query = built
+    result = run(*[a.replace("{query}", str(query)) for a in args], "--db", db)
+    one_line_error(result, 2, needle)

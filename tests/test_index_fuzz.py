@@ -26,7 +26,7 @@ from typer.testing import CliRunner
 from newsdedup.cli import app
 
 runner = CliRunner()
-EXAMPLES = int(os.environ.get("NEWSDEDUP_FUZZ_EXAMPLES", "12"))
+EXAMPLES = int(os.environ.get("NEWSDEDUP_FUZZ_EXAMPLES", "10"))
 FUZZ = settings(
     max_examples=EXAMPLES,
     deadline=None,

@@ -174,7 +174,7 @@ def _invariants(db: sqlite3.Connection, report: CheckReport) -> list[Problem]:
 def _repair(store: SQLiteStore) -> None:
     """One transaction (inside ``writing``): drop what points at nothing, re-derive the rest."""
     db = store._db
-    steps: list[Callable[[], None]] = [
+    steps: list[Callable[[], object]] = [
         lambda: db.execute("DELETE FROM bodies WHERE doc NOT IN (SELECT doc FROM articles)"),
         lambda: _drop_articles_without_body(store),
         lambda: db.execute(

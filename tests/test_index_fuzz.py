@@ -31,6 +31,7 @@ FUZZ = settings(
     max_examples=EXAMPLES,
     deadline=None,
     derandomize=True,
+    database=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 RECORDS = [{"id": f"s{i}", "text": story(300 + i, 60)} for i in range(24)] + [

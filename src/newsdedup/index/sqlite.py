@@ -174,9 +174,11 @@ class SQLiteStore(IndexStore):
             return db
         except sqlite3.DatabaseError as err:
             text = str(err)
-            if "not a database" in text or "malformed" in text or "corrupt" in text:
+            if "unable to open" in text:  # a missing folder, no permission: nothing to read
+                raise BackendUnavailable(f"cannot open the index: {err}", path=location) from None
+            if "not a database" in text:
                 raise self._error_for(text) from None
-            raise BackendUnavailable(f"cannot open the index: {err}", path=location) from None
+            raise IndexDamaged(f"SQLite: {text}", path=location) from None
 
     def _refuse_foreign(self) -> None:
         """Refuse a database that holds tables of its own: it is someone else's, not an index."""

@@ -44,13 +44,12 @@ import json
 import os
 import sqlite3
 import time
-import urllib.parse
 from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
 
-from ..errors import BackendUnavailable, ConfigError, IndexDamaged, IndexStoreError, NotAnIndex
+from ..errors import ConfigError, IndexDamaged, IndexStoreError
 from .base import Bodies, IndexStats, IndexStore, Known, NewArticles, Summaries
 from .codec import (
     band_keys,
@@ -62,6 +61,7 @@ from .codec import (
     pack_flags,
 )
 from .integrity import CheckReport, elect
+from .sqlite_open import connect, error_for, refuse_foreign
 from .validate import check_docs, check_roots, decoding, manifest_from_json, signature_rows
 
 __all__ = ["SQLiteStore"]
@@ -83,8 +83,6 @@ CREATE TABLE IF NOT EXISTS bands (key INTEGER NOT NULL, doc INTEGER NOT NULL, PR
 CREATE TABLE IF NOT EXISTS df (feature INTEGER PRIMARY KEY, n INTEGER NOT NULL);
 INSERT OR IGNORE INTO counters VALUES ('articles', 0);
 """
-#: The tables of an index: a file with any other table is not an index.
-TABLES = frozenset({"meta", "counters", "articles", "bodies", "bands", "df"})
 
 #: Host parameters per statement (SQLite allows 32766 since 3.32; stay well below).
 _CHUNK = 900
@@ -133,10 +131,10 @@ class SQLiteStore(IndexStore):
             raise IndexStoreError(
                 "no index here (create one with `newsdedup index add`)", path=self.location
             )
-        self._db = self._connect(self.location)
+        self._db = connect(self.location, self.read_only, min(10.0, wait_seconds))
         with self._errors():
             self._db.execute(f"PRAGMA busy_timeout = {int(min(10.0, wait_seconds) * 1000)}")
-            self._refuse_foreign()
+            refuse_foreign(self._db, self.location, self.read_only)
             if not self.read_only:
                 self._retry(lambda: self._db.execute("PRAGMA journal_mode = WAL"))
             # cell_size_check: damaged B-tree pages are reported as such when read, not misread.
@@ -150,61 +148,6 @@ class SQLiteStore(IndexStore):
             self.load_manifest()
 
     # --- plumbing --------------------------------------------------------------------
-    def _connect(self, location: str) -> sqlite3.Connection:
-        """A connection: read-write, or ``mode=ro`` (``immutable`` when nothing can be written)."""
-        options: dict[str, Any] = {
-            "timeout": min(10.0, self.wait_seconds),
-            "isolation_level": None,
-            "check_same_thread": False,
-        }
-        try:
-            if not self.read_only:
-                return sqlite3.connect(location, **options)
-            uri = "file:" + urllib.parse.quote(os.path.abspath(location)) + "?mode=ro"
-            db = sqlite3.connect(uri, uri=True, **options)
-            try:
-                db.execute("SELECT count(*) FROM sqlite_master").fetchone()
-            except sqlite3.OperationalError as err:
-                # A WAL file needs its -shm file; when neither the file nor its folder may be
-                # written, no writer can be at work either: read the file as it is.
-                if "readonly" not in str(err) and "unable to open" not in str(err):
-                    raise
-                db.close()
-                db = sqlite3.connect(uri + "&immutable=1", uri=True, **options)
-            return db
-        except sqlite3.DatabaseError as err:
-            text = str(err)
-            if "unable to open" in text:  # a missing folder, no permission: nothing to read
-                raise BackendUnavailable(f"cannot open the index: {err}", path=location) from None
-            if "not a database" in text:
-                raise self._error_for(text) from None
-            raise IndexDamaged(f"SQLite: {text}", path=location) from None
-
-    def _refuse_foreign(self) -> None:
-        """Refuse a database that holds tables of its own: it is someone else's, not an index."""
-        tables = {
-            name
-            for (name,) in self._db.execute(
-                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
-            )
-        }
-        if self.read_only and not tables:
-            raise IndexStoreError(
-                "no index here (create one with `newsdedup index add`)", path=self.location
-            )
-        foreign = sorted(tables - TABLES)
-        if foreign:
-            shown = ", ".join(foreign[:5]) + (", ..." if len(foreign) > 5 else "")
-            raise NotAnIndex(
-                f"not a newsdedup index (an SQLite database with other tables: {shown}); "
-                "give a new file or an index",
-                path=self.location,
-            )
-        if tables and not {"meta", "articles"} <= tables:
-            raise NotAnIndex(
-                "not a newsdedup index (its tables are incomplete)", path=self.location
-            )
-
     @contextlib.contextmanager
     def _errors(self) -> Iterator[None]:
         try:
@@ -213,25 +156,7 @@ class SQLiteStore(IndexStore):
             if self._db.in_transaction:
                 with contextlib.suppress(sqlite3.Error):
                     self._db.execute("ROLLBACK")
-            raise self._error_for(str(err)) from None
-
-    def _error_for(self, text: str) -> IndexStoreError:
-        """The typed error of an SQLite message (what the user can act on)."""
-        if "not a database" in text:
-            return NotAnIndex("not a newsdedup index (not an SQLite database)", path=self.location)
-        if "malformed" in text or "corrupt" in text:
-            return IndexDamaged(f"SQLite: {text}", path=self.location)
-        if "locked" in text or "busy" in text:
-            return IndexStoreError(
-                f"another process kept the index locked for over {self.wait_seconds:.0f} s",
-                path=self.location,
-            )
-        if "readonly" in text:
-            return IndexStoreError(
-                "the index file is read-only (stats, query and export can read it)",
-                path=self.location,
-            )
-        return IndexStoreError(f"index error: {text}", path=self.location)
+            raise error_for(str(err), self.location, self.wait_seconds) from None
 
     def _retry(self, action):
         deadline = time.monotonic() + self.wait_seconds

@@ -428,3 +428,11 @@ def test_option_values_out_of_range_are_one_line(built, args, needle):
     db, query = built
     result = run(*[a.replace("{query}", str(query)) for a in args], "--db", db)
     one_line_error(result, 2, needle)
+
+
+def test_a_counter_that_is_not_a_number_is_damage(built):
+    db, _ = built
+    edit(db, "UPDATE counters SET n = 'abc' WHERE name = 'articles'")
+    one_line_error(run("stats", "--db", db), 1, "damaged (the counters")
+    assert run("check", "--db", db, "--repair").exit_code == 0
+    assert "articles  4" in run("stats", "--db", db).stdout

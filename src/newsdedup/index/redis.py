@@ -442,8 +442,9 @@ class RedisStore(IndexStore):
     def _promote_twins(self, exact_keys: set[int]) -> None:
         """Give LSH entries to one exact copy of each removed LSH document, if none has them."""
         for key in exact_keys:
-            with self._errors():
+            with self._errors(), decoding(self.location, "an exact-key set"):
                 docs = sorted(int(d) for d in self._r.smembers(self._key("exact", key)))
+            check_docs(np.array(docs, np.int64), self.location)
             flags = self._hmget_docs(np.array(docs, np.int64), ("in_lsh",))
             if docs and not any(f[0] == b"1" for f in flags):
                 s = self.summaries(np.array(docs[:1], np.int64))

@@ -436,3 +436,17 @@ def test_a_counter_that_is_not_a_number_is_damage(built):
     one_line_error(run("stats", "--db", db), 1, "damaged (the counters")
     assert run("check", "--db", db, "--repair").exit_code == 0
     assert "articles  4" in run("stats", "--db", db).stdout
+
+
+def test_a_damaged_schema_whose_message_is_not_utf8_is_damage(built):
+    """Found by the fuzzer: SQLite's message quotes the damaged byte, which Python cannot decode."""
+    db, query = built
+    sqlite3.connect(db).execute("PRAGMA wal_checkpoint(TRUNCATE)").close()
+    content = bytearray(Path(db).read_bytes())
+    at = content.index(b"sqlite_autoindex_meta_1")
+    content[at] = 0xF3
+    Path(db).write_bytes(bytes(content))
+    for command in (["stats"], ["query", str(query)], ["add", str(query)]):
+        one_line_error(run(*command, "--db", db), 1, "damaged (SQLite: malformed database schema")
+    report = json.loads(run("check", "--db", db, "-f", "json").stdout)
+    assert report["damaged"] and report["problems"][0]["check"] == "open"

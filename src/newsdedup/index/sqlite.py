@@ -61,7 +61,7 @@ from .codec import (
     pack_flags,
 )
 from .integrity import CheckReport, elect
-from .sqlite_open import connect, error_for, refuse_foreign
+from .sqlite_open import connect, error_for, refuse_foreign, undecodable
 from .validate import check_docs, check_roots, decoding, manifest_from_json, signature_rows
 
 __all__ = ["SQLiteStore"]
@@ -157,6 +157,8 @@ class SQLiteStore(IndexStore):
                 with contextlib.suppress(sqlite3.Error):
                     self._db.execute("ROLLBACK")
             raise error_for(str(err), self.location, self.wait_seconds) from None
+        except UnicodeDecodeError as err:
+            raise undecodable(err, self.location) from None
 
     def _retry(self, action):
         deadline = time.monotonic() + self.wait_seconds

@@ -114,7 +114,7 @@ def check_sqlite(store: SQLiteStore, *, quick: bool = False, repair: bool = Fals
     report.checks.append("quick_check" if quick else "integrity_check")
     try:
         rows = [r[0] for r in db.execute(f"PRAGMA {'quick_check' if quick else 'integrity_check'}")]
-    except sqlite3.DatabaseError as err:
+    except (sqlite3.DatabaseError, UnicodeDecodeError) as err:
         rows = [str(err)]
     if rows != ["ok"]:
         report.problems.append(
@@ -162,7 +162,7 @@ def _invariants(db: sqlite3.Connection, report: CheckReport) -> list[Problem]:
             report.checks.append(name)
         try:
             n = int(db.execute(sql).fetchone()[0] or 0)
-        except sqlite3.DatabaseError as err:
+        except (sqlite3.DatabaseError, UnicodeDecodeError) as err:
             found.append(Problem(name, 1, f"{what.format(n='')}: could not be read ({err})", False))
             continue
         if n:

@@ -20,7 +20,7 @@ from typing import Any
 
 from ..errors import BackendUnavailable, IndexDamaged, IndexStoreError, NotAnIndex
 
-__all__ = ["TABLES", "connect", "error_for", "refuse_foreign"]
+__all__ = ["TABLES", "connect", "error_for", "refuse_foreign", "undecodable"]
 
 #: The tables of an index: a file with any other table is not an index.
 TABLES = frozenset({"meta", "counters", "articles", "bodies", "bands", "df"})
@@ -55,6 +55,14 @@ def connect(location: str, read_only: bool, timeout: float) -> sqlite3.Connectio
         if "not a database" in text:
             raise error_for(text, location, timeout) from None
         raise IndexDamaged(f"SQLite: {text}", path=location) from None
+    except UnicodeDecodeError as err:  # SQLite's message quotes damaged bytes
+        raise undecodable(err, location) from None
+
+
+def undecodable(err: UnicodeDecodeError, location: str) -> IndexDamaged:
+    """SQLite reported damage in a message Python cannot decode (it quotes the damaged bytes)."""
+    message = bytes(err.object).decode("utf-8", "replace") if err.object else str(err)
+    return IndexDamaged(f"SQLite: {message}", path=location)
 
 
 def refuse_foreign(db: sqlite3.Connection, location: str, read_only: bool) -> None:

@@ -155,6 +155,14 @@ class StoreFactory:
             return SQLiteStore(self.path, create=create)
         return RedisStore(self.redis_url, prefix=self.prefix)
 
+    def open(self, **options):
+        """A store with keyword options of its backend's constructor (``manifest=False``, ...)."""
+        from newsdedup.index import RedisStore, SQLiteStore
+
+        if self.kind == "sqlite":
+            return SQLiteStore(self.path, **options)
+        return RedisStore(self.redis_url, prefix=self.prefix, **options)
+
     def cli_args(self) -> list[str]:
         if self.kind == "sqlite":
             return ["--db", str(self.path)]

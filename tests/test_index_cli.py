@@ -194,7 +194,7 @@ def test_a_file_that_is_not_an_index(tmp_path):
     path.write_text("just some text, not SQLite " * 100)
     result = run("stats", "--db", str(path))
     assert (
-        result.exit_code == 1
+        result.exit_code == 2
         and "not a newsdedup index" in result.stderr
         and result.stderr.count("\n") == 1
     )

@@ -254,3 +254,53 @@ def test_a_big_family_of_copies_still_leads_to_its_original(make_store):
         assert {(v.verdict, v.original) for v in copies} == {("near", "orig")}
         [v] = index.check([Article("late", A + " Edited by the night desk.")])
         assert (v.verdict, v.original, v.via) == ("near", "orig", None)
+
+
+def test_removing_an_original_re_elects_the_earliest_published_copy(make_store):
+    """Copies of a removed original get a new one (earliest published), in the same transaction."""
+    day = datetime(2024, 5, 2, tzinfo=timezone.utc)
+    with LiveIndex(make_store()) as index:
+        index.add([Article("orig", A, published=day)])
+        index.add(
+            [
+                Article("late", near_copy(A), published=day + timedelta(hours=5)),
+                Article("early", trimmed(A, 0.6), published=day + timedelta(hours=1)),
+                Article("twin", A.upper(), published=day + timedelta(hours=3)),
+                Article("other", B, published=day),
+            ]
+        )
+        assert index.remove(["orig"]) == 1
+        exported = {
+            r["id"]: (r["index"]["relation"], r["index"]["original"]) for r in index.export()
+        }
+        assert exported == {
+            "early": ("new", None),
+            "late": ("near", "early"),
+            "twin": ("exact", "early"),
+            "other": ("new", None),
+        }
+        assert index.stats().relations == {"new": 2, "near": 1, "exact": 1}
+        # An unrelated article stored next must never become anyone's original.
+        index.add([Article("unrelated", C)])
+        [v] = index.add([Article("q", near_copy(trimmed(A, 0.6)))])
+        assert v.original == "early"
+        [v] = index.check([Article("q2", A.lower())])  # the twin's text: reported against "early"
+        assert v.verdict != "new" and v.original == "early"
+
+
+def test_pruning_an_original_re_elects_among_the_copies_left(make_store):
+    now = datetime(2024, 3, 1, tzinfo=timezone.utc)
+    with LiveIndex(make_store()) as index:
+        index.add([Article("orig", A, published=now - timedelta(days=40))])
+        index.add(
+            [
+                Article("old-copy", near_copy(A), published=now - timedelta(days=35)),
+                Article("copy-2", trimmed(A, 0.6), published=now - timedelta(days=3)),
+                Article("copy-1", A.upper(), published=now - timedelta(days=4)),
+            ]
+        )
+        assert index.prune(timedelta(days=30), now=now.timestamp()) == 2
+        exported = {r["id"]: r["index"]["original"] for r in index.export()}
+        assert exported == {"copy-1": None, "copy-2": "copy-1"}
+        [v] = index.check([Article("q", near_copy(A))])
+        assert v.original == "copy-1"

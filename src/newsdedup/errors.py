@@ -14,6 +14,8 @@ Hierarchy::
     ├── OutputError                 cannot write the requested output  (exit 1)
     └── IndexStoreError             persistent index problems          (exit 1)
         ├── IndexConfigMismatch     index built with other settings    (exit 2)
+        ├── NotAnIndex              the file is something else         (exit 2)
+        ├── IndexDamaged            stored data fails validation       (exit 1)
         └── BackendUnavailable      database / Redis not reachable     (exit 3)
 
 Example:
@@ -30,10 +32,12 @@ __all__ = [
     "BackendUnavailable",
     "ConfigError",
     "IndexConfigMismatch",
+    "IndexDamaged",
     "IndexStoreError",
     "InputError",
     "NewsDedupError",
     "NoArticlesError",
+    "NotAnIndex",
     "OutputError",
 ]
 
@@ -84,6 +88,33 @@ class IndexConfigMismatch(IndexStoreError):
     """The index was built with settings that differ from the ones asked for."""
 
     exit_code = 2
+
+
+class NotAnIndex(IndexStoreError):
+    """The path holds something other than a newsdedup index (another SQLite database, a text file).
+
+    Why exit 2: the user named the wrong file; writing an index into it would
+    mix tables into someone else's database.
+    """
+
+    exit_code = 2
+
+
+class IndexDamaged(IndexStoreError):
+    """What the index holds fails validation: a damaged page, a value out of range, a bad manifest.
+
+    Why a type of its own: stored values drive array indexing in compiled
+    kernels, so everything read is checked first, and a failure points the
+    user at ``newsdedup index check`` instead of crashing.
+
+    Example:
+        >>> str(IndexDamaged("root 99 of doc 3 is past the last doc", path="news.db"))
+        "news.db: damaged (root 99 of doc 3 is past the last doc); run 'newsdedup index check'"
+    """
+
+    def __init__(self, what: str, *, path: str | None = None) -> None:
+        self.what = what
+        super().__init__(f"damaged ({what}); run 'newsdedup index check'", path=path)
 
 
 class BackendUnavailable(IndexStoreError):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import math
 import re
 import sys
 import time
@@ -22,8 +23,9 @@ from typing import Annotated
 
 import typer
 
-from ..errors import ConfigError
+from ..errors import ConfigError, IndexDamaged
 from ..index import IndexStore, LiveIndex, SQLiteStore
+from ..index.integrity import CheckReport, Problem
 from ..io import ReadReport
 from . import _common as c
 
@@ -87,12 +89,23 @@ class IndexLocation:
     prefix: Prefix = "newsdedup"
     wait: Wait = 120.0
 
-    def store(self, create: bool) -> IndexStore:
+    def store(self, create: bool, read_only: bool = False, manifest: bool = True) -> IndexStore:
+        """The backend; ``read_only`` opens an SQLite file read-only (no writing, no waiting)."""
+        if not math.isfinite(self.wait) or self.wait < 0:
+            raise ConfigError(f"--wait must be a number of seconds, 0 or more; not {self.wait}")
         if self.redis:
             from ..index import RedisStore
 
-            return RedisStore(self.redis, prefix=self.prefix, wait_seconds=self.wait)
-        return SQLiteStore(self.db, create=create, wait_seconds=self.wait)
+            return RedisStore(
+                self.redis, prefix=self.prefix, wait_seconds=self.wait, manifest=manifest
+            )
+        return SQLiteStore(
+            self.db,
+            create=create,
+            wait_seconds=self.wait,
+            read_only=read_only,
+            manifest=manifest,
+        )
 
 
 #: Detection settings of the index commands default to None: "the index's own"
@@ -102,10 +115,13 @@ IndexDetection = Annotated[c.DetectionOptions, c.UNSET]
 
 @contextlib.contextmanager
 def _opened(
-    location: IndexLocation, create: bool, detection: c.DetectionOptions | None = None
+    location: IndexLocation,
+    create: bool,
+    detection: c.DetectionOptions | None = None,
+    read_only: bool = False,
 ) -> Iterator[LiveIndex]:
     """The index at ``location``, with the given detection settings over its own."""
-    store = location.store(create)
+    store = location.store(create, read_only)
     try:
         index = LiveIndex.open(store, create=create, **(detection.settings() if detection else {}))
     except BaseException:
@@ -160,7 +176,7 @@ def _run_stream(
     store: bool,
     options: StreamOptions,
 ) -> None:
-    if options.batch_size < 1 or options.max_wait < 0:
+    if options.batch_size < 1 or not (0 <= options.max_wait < math.inf):
         raise ConfigError("--batch-size must be at least 1 and --max-wait not negative")
     report = ReadReport()
     counts: Counter[str] = Counter()
@@ -242,7 +258,7 @@ def query(
 
         newsdedup index query incoming/ --db news.db --only-new > fresh.jsonl
     """
-    with _opened(location, False, detection) as index:
+    with _opened(location, False, detection, read_only=True) as index:
         _run_stream(index, paths, inputs, False, stream)
 
 
@@ -261,7 +277,7 @@ def stats(
 
         newsdedup index stats --redis redis://127.0.0.1:6379/0 --format json
     """
-    with _opened(location, False) as index:
+    with _opened(location, False, read_only=True) as index:
         data = index.stats()
     if format is StatsFormat.json:
         sys.stdout.write(json.dumps(data.to_dict(), ensure_ascii=False) + "\n")
@@ -311,7 +327,10 @@ def parse_age(text: str) -> timedelta:
         raise ConfigError(
             f"--older-than must be a number and a unit (s, m, h, d, w), e.g. 30d; not {text!r}"
         )
-    return timedelta(**{_UNITS[match.group(2)]: float(match.group(1))})
+    try:
+        return timedelta(**{_UNITS[match.group(2)]: float(match.group(1))})
+    except OverflowError:
+        raise ConfigError(f"--older-than {text} is longer than any date can go back") from None
 
 
 @index_app.command()
@@ -348,7 +367,7 @@ def export(*, location: IndexLocation, output: c.OutputOpt = "-") -> None:
 
         newsdedup index export --db old.db | newsdedup index add - --db new.db --num-perm 256
     """
-    with _opened(location, False) as index, c.output_stream(output) as out:
+    with _opened(location, False, read_only=True) as index, c.output_stream(output) as out:
         for record in index.export():
             out.write(c.json_line(record))
 
@@ -373,3 +392,51 @@ def remove(
         removed = index.remove(ids)
     if not quiet:
         c.stderr.print(f"removed {removed} of {len(set(ids))} article(s)")
+
+
+@index_app.command()
+@c.command
+def check(
+    *,
+    location: IndexLocation,
+    repair: Annotated[
+        bool, typer.Option("--repair", help="Fix what can be fixed, in one transaction.")
+    ] = False,
+    quick: Annotated[
+        bool,
+        typer.Option("--quick", help="SQLite: quick_check instead of the full integrity_check."),
+    ] = False,
+    format: Annotated[StatsFormat, typer.Option("--format", "-f")] = StatsFormat.text,
+) -> None:
+    """Check the index: SQLite's integrity check and the index's own invariants; --repair fixes what it can.
+
+    Exit 0 when the index is sound (or was repaired), 1 when damage is left.
+
+    Example:
+
+        newsdedup index check --db news.db
+
+        newsdedup index check --db news.db --repair
+
+        newsdedup index check --redis redis://127.0.0.1:6379/0 --prefix wire --format json
+    """
+    try:
+        store = location.store(False, read_only=not repair, manifest=False)
+    except IndexDamaged as err:  # damaged beyond opening: that is the report
+        backend = "redis" if location.redis else "sqlite"
+        report = CheckReport(err.path or location.db, backend, ["open"])
+        report.problems.append(Problem("open", 1, err.what, False))
+    else:
+        with contextlib.closing(store):
+            report = store.check_integrity(quick=quick, repair=repair)
+    if format is StatsFormat.json:
+        sys.stdout.write(json.dumps(report.to_dict(), ensure_ascii=False) + "\n")
+    else:
+        for problem in report.repaired:
+            sys.stdout.write(f"repaired  {problem.line()}\n")
+        for problem in report.problems:
+            sys.stdout.write(f"damaged   {problem.line()}\n")
+        verdict = "damaged" if report.damaged else "ok"
+        sys.stdout.write(f"{verdict:<9} {report.location}: {', '.join(report.checks)} checked\n")
+    if report.damaged:
+        raise typer.Exit(1)

@@ -35,6 +35,8 @@ from typing import Any
 
 import numpy as np
 
+from .integrity import CheckReport
+
 __all__ = ["Bodies", "IndexStats", "IndexStore", "Known", "NewArticles", "Summaries"]
 
 
@@ -289,6 +291,15 @@ class IndexStore(ABC):
 
         An exact copy left without a twin in the LSH gets LSH entries of its
         own, so it stays findable by near copies. Returns how many were deleted.
+        """
+
+    @abstractmethod
+    def check_integrity(self, *, quick: bool = False, repair: bool = False) -> CheckReport:
+        """Check the index's invariants (and with ``repair`` fix what can be fixed).
+
+        Why in the contract: each backend knows its own layout; the report
+        (:class:`~newsdedup.index.integrity.CheckReport`) is the same for both.
+        ``quick`` skips the slowest checks (SQLite: ``quick_check``).
         """
 
     @abstractmethod

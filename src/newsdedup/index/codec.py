@@ -26,6 +26,7 @@ import numpy as np
 from .. import _kernels as K
 from ..sketch.candidates import all_band_keys
 from .base import Bodies
+from .validate import number_bits, token_blob
 
 __all__ = [
     "band_keys",
@@ -123,11 +124,16 @@ def join_lookups(
     return [docs[bounds[i] : bounds[i + 1]] for i in range(n_rows)]
 
 
-def bodies_from_blobs(parts: list[tuple[bytes, bytes] | None]) -> Bodies:
-    """Bodies from (token bytes, number bits) per document; None for a missing one."""
-    tokens = [np.frombuffer(p[0], np.uint32) if p else np.zeros(0, np.uint32) for p in parts]
+def bodies_from_blobs(parts: list[tuple[bytes, bytes] | None], location: str = "index") -> Bodies:
+    """Bodies from (token bytes, number bits) per document; None for a missing one.
+
+    Blob lengths are validated (tokens a multiple of 4 bytes, one number bit
+    per token): a damaged body is an :class:`~newsdedup.errors.IndexDamaged`.
+    """
+    tokens = [token_blob(p[0], location) if p else np.zeros(0, np.uint32) for p in parts]
     flags = [
-        unpack_flags(p[1], len(t)) if p else np.zeros(0, np.uint8) for p, t in zip(parts, tokens)
+        unpack_flags(number_bits(p[1], len(t), location), len(t)) if p else np.zeros(0, np.uint8)
+        for p, t in zip(parts, tokens)
     ]
     offsets = np.zeros(len(parts) + 1, np.int64)
     np.cumsum([len(t) for t in tokens], out=offsets[1:])

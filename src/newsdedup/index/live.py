@@ -43,6 +43,7 @@ from .lookup import Judgement, judge, take_rows
 from .manifest import build_manifest, check_manifest, config_of, lsh_shape
 from .prepare import Prepared, Preparer, prepare
 from .stream import batches_in_time
+from .validate import decoding
 from .verdict import Verdict
 
 __all__ = ["LiveIndex"]
@@ -220,7 +221,9 @@ class LiveIndex:
 
     def stats(self) -> IndexStats:
         """The store's counters plus the configuration fingerprint and LSH shape."""
-        return self.store.stats().with_config(
+        with decoding(self.store.location, "the counters"):  # a counter that is not a number
+            counters = self.store.stats()
+        return counters.with_config(
             self.config.fingerprint(), self.shape, (self.manifest or {}).get("created")
         )
 

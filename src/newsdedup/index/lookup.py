@@ -309,7 +309,15 @@ def _nodes(store: IndexStore, ids: list[str], docs: np.ndarray, summaries: Summa
     extra = extra[extra_summaries.present]
     all_docs = np.union1d(cand, extra)
     id_of = dict(zip(cand.tolist(), (summaries.ids[j] for j in at)))
-    id_of.update(zip(extra_summaries.docs.tolist(), extra_summaries.ids))
+    # Only originals still stored become nodes: a root read a moment before it was removed
+    # (a reader races a writer) leaves its copy standing as its own original.
+    id_of.update(
+        (doc, aid)
+        for doc, aid, present in zip(
+            extra_summaries.docs.tolist(), extra_summaries.ids, extra_summaries.present.tolist()
+        )
+        if present
+    )
     roots = np.arange(n + len(all_docs), dtype=np.int64)
     root_of_doc = dict(zip(cand.tolist(), root_docs.tolist()))
     for j, doc in enumerate(all_docs.tolist()):

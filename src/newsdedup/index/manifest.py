@@ -21,7 +21,7 @@ from typing import Any
 
 from .. import __version__
 from ..config import NORMALIZER_VERSION, DetectorConfig
-from ..errors import IndexConfigMismatch, IndexStoreError
+from ..errors import ConfigError, IndexConfigMismatch, IndexDamaged, IndexStoreError
 from ..judge.tfidf import DEFAULT_FEATURES
 from ..sketch.candidates import lsh_params
 from ..sketch.featurize import REWRITE_NUM_PERM
@@ -94,7 +94,20 @@ def config_of(manifest: dict[str, Any], location: str) -> DetectorConfig:
         )
     data = dict(manifest.get("config") or {})
     data.pop("normalizer_version", None)
-    return DetectorConfig.from_dict(data)
+    try:
+        config = DetectorConfig.from_dict(data)
+        derived = {"scheme": config.sign.scheme, "seed": config.sign.seed}
+        derived.update(num_perm=config.sign.num_perm, **lsh_shape(config))
+    except (ConfigError, TypeError, ValueError, AttributeError) as err:
+        raise IndexDamaged(f"manifest: unreadable configuration: {err}", path=location) from None
+    # The signature and LSH settings are stored twice (flat, and in the configuration): when the
+    # two disagree, the manifest was edited or damaged, and no setting can be trusted.
+    clash = [key for key, value in derived.items() if manifest.get(key) != value]
+    if clash:
+        raise IndexDamaged(
+            f"manifest: {', '.join(clash)} disagree with its own configuration", path=location
+        )
+    return config
 
 
 def _flat(manifest: dict[str, Any]) -> dict[str, Any]:

@@ -12,6 +12,7 @@ with the same basename queries the same index. Keys, all under ``--prefix``:
 ``P:doc:<doc>``        hash: id, root, relation, exact, in_lsh, dates,
                        signatures, tokens, number bits, compressed record
 ``P:exact:<key>``      set of docs with that exact-text key
+``P:copies:<doc>``     set of the docs whose original is <doc>
 ``P:age``              sorted set: doc scored by published (else added) time
 ``P:df``               hash: hashed feature → document frequency
 ``P:relations``        hash: relation → count
@@ -22,6 +23,10 @@ with the same basename queries the same index. Keys, all under ``--prefix``:
 A batch is one ``MULTI/EXEC``: if the connection drops before ``EXEC``,
 Redis discards all of it; an article is reported stored only after ``EXEC``
 returned. Unreachable server → :class:`~newsdedup.errors.BackendUnavailable`.
+Removing an original re-elects one of its copies (``P:copies:<doc>`` finds
+them) inside the ``MULTI/EXEC`` that removes it. Every value read back is
+validated (``validate.py``): a crafted or damaged value is an
+:class:`~newsdedup.errors.IndexDamaged`, never a traceback.
 """
 
 from __future__ import annotations
@@ -33,10 +38,12 @@ from typing import Any, cast
 
 import numpy as np
 
-from ..errors import BackendUnavailable, ConfigError, IndexStoreError
+from ..errors import BackendUnavailable, ConfigError, IndexDamaged, IndexStoreError
 from .base import Bodies, IndexStats, IndexStore, Known, NewArticles, Summaries
 from .codec import bodies_from_blobs, decode_record, exported_record, pack_flags
+from .integrity import CheckReport, elect
 from .redis_lsh import BatchScripts, DatasketchBuckets
+from .validate import check_docs, check_roots, decoding, manifest_from_json, signature_rows
 
 try:
     import redis
@@ -57,6 +64,8 @@ class RedisStore(IndexStore):
         url: ``redis://host:port/db`` (``rediss://`` for TLS, password in the URL).
         prefix: Namespace of this index's keys; several indexes share a server.
         wait_seconds: How long a writer waits for the lock held by another.
+        manifest: Load and validate the manifest now (``index check`` opens a
+            damaged index without it, to report what is wrong).
 
     Raises:
         BackendUnavailable: The server cannot be reached.
@@ -69,6 +78,7 @@ class RedisStore(IndexStore):
         *,
         prefix: str = "newsdedup",
         wait_seconds: float = 120.0,
+        manifest: bool = True,
     ) -> None:
         if redis is None:
             raise ConfigError(
@@ -88,7 +98,8 @@ class RedisStore(IndexStore):
         self._perms = (0, 0)
         with self._errors():
             self._r.ping()
-        self.load_manifest()
+        if manifest:
+            self.load_manifest()
 
     # --- plumbing --------------------------------------------------------------------
     def _key(self, *parts: object) -> str:
@@ -102,6 +113,10 @@ class RedisStore(IndexStore):
             raise BackendUnavailable(f"Redis is not reachable: {err}", path=self.url) from None
         except redis.exceptions.LockError as err:
             raise IndexStoreError(f"lost the writer lock: {err}", path=self.location) from None
+        except redis.exceptions.ResponseError as err:
+            if "WRONGTYPE" in str(err) or "not an integer" in str(err) or "script" in str(err):
+                raise IndexDamaged(f"Redis: {err}", path=self.location) from None
+            raise IndexStoreError(f"Redis error: {err}", path=self.location) from None
         except redis.exceptions.RedisError as err:
             raise IndexStoreError(f"Redis error: {err}", path=self.location) from None
 
@@ -139,7 +154,7 @@ class RedisStore(IndexStore):
             raw = self._r.hget(self._key("meta"), "manifest")
         if raw is None:
             return None
-        manifest = json.loads(raw)
+        manifest = manifest_from_json(raw, self.location)
         self._shape = {k: manifest[k] for k in ("bands", "rows", "word_bands", "word_rows")}
         self._perms = (int(manifest["num_perm"]), int(manifest["word_num_perm"]))
         return manifest
@@ -157,16 +172,22 @@ class RedisStore(IndexStore):
             return {}
         with self._errors():
             docs = self._r.hmget(self._key("ids"), ids)
-        found = [(aid, int(d)) for aid, d in zip(ids, docs) if d is not None]
+        with decoding(self.location, "the id table"):
+            found = [(aid, int(d)) for aid, d in zip(ids, docs) if d is not None]
+        check_docs(np.array([d for _, d in found], np.int64), self.location)
         rows = self._hmget_docs(np.array([d for _, d in found], np.int64), ("root", "relation"))
-        roots = [int(r[0]) if r[0] is not None else -1 for r in rows]
-        root_ids = self._hmget_docs(np.array([r for r in roots if r >= 0], np.int64), ("id",))
-        names = dict(zip([r for r in roots if r >= 0], (x[0] for x in root_ids)))
-        return {
-            aid: Known(doc, _text(names.get(root)), _text(row[1]) or "")
-            for (aid, doc), row, root in zip(found, rows, roots)
-            if row[1] is not None
-        }
+        with decoding(self.location, "an article's original"):
+            roots = check_roots(
+                np.array([int(r[0]) if r[0] is not None else -1 for r in rows], np.int64),
+                self.location,
+            ).tolist()
+            root_ids = self._hmget_docs(np.array([r for r in roots if r >= 0], np.int64), ("id",))
+            names = dict(zip([r for r in roots if r >= 0], (x[0] for x in root_ids)))
+            return {
+                aid: Known(doc, _text(names.get(root)), _text(row[1]) or "")
+                for (aid, doc), row, root in zip(found, rows, roots)
+                if row[1] is not None
+            }
 
     def candidates(
         self,
@@ -191,7 +212,14 @@ class RedisStore(IndexStore):
         replies = self._pipelined(
             lambda p: self._scripts.read_buckets(p, flat_keys, sample, max_bucket)
         )
-        members = _split_counted([v for reply in replies for v in reply])
+        with decoding(self.location, "an LSH bucket"):
+            members = _split_counted([v for reply in replies for v in reply])
+            docs_found = check_docs(
+                np.array([int(d) for part in members for d in part], np.int64),
+                self.location,
+                "a doc number in an LSH bucket",
+            )
+        del docs_found
         out: list[set] = [set() for _ in range(n)]
         at = 0
         for i in range(n):
@@ -221,22 +249,26 @@ class RedisStore(IndexStore):
         found = [rows[i] for i in at]
         if not found:
             return out
+        with decoding(self.location, "an article hash"):
+            ids = [row[0].decode("utf-8") for row in found]
+            roots = check_roots(np.array([int(r[1]) for r in found], np.int64), self.location)
+            exact = np.array([int(r[2]) for r in found], np.uint64)
         out.present[at] = True
-        for i, row in zip(at, found):
-            out.ids[i] = row[0].decode("utf-8")
-        out.roots[at] = [int(r[1]) for r in found]
-        out.exact_keys[at] = np.array([int(r[2]) for r in found], np.uint64)
-        out.signatures[at] = np.frombuffer(b"".join(r[3] for r in found), np.uint32).reshape(
-            len(found), -1
-        )
-        out.word_signatures[at] = np.frombuffer(b"".join(r[4] for r in found), np.uint32).reshape(
-            len(found), -1
+        for i, aid in zip(at, ids):
+            out.ids[i] = aid
+        out.roots[at] = roots
+        out.exact_keys[at] = exact
+        out.signatures[at] = signature_rows([r[3] for r in found], self._perms[0], self.location)
+        out.word_signatures[at] = signature_rows(
+            [r[4] for r in found], self._perms[1], self.location
         )
         return out
 
     def bodies(self, docs: np.ndarray) -> Bodies:
         rows = self._hmget_docs(np.asarray(docs, np.int64), ("tokens", "numbers"))
-        return bodies_from_blobs([(r[0], r[1]) if r[0] is not None else None for r in rows])
+        return bodies_from_blobs(
+            [(r[0], r[1]) if r[0] is not None else None for r in rows], self.location
+        )
 
     def document_frequencies(self, features: np.ndarray) -> tuple[np.ndarray, int]:
         wanted = [int(f) for f in features]
@@ -246,8 +278,14 @@ class RedisStore(IndexStore):
             for lo in range(0, len(wanted), _PIPE_CHUNK):
                 pipe.hmget(self._key("df"), wanted[lo : lo + _PIPE_CHUNK])
             replies = pipe.execute()
-        values = [int(v) if v is not None else 0 for part in replies[1:] for v in part]
-        return np.array(values, np.int64), int(replies[0] or 0)
+        with decoding(self.location, "document frequencies"):
+            values = np.array(
+                [int(v) if v is not None else 0 for part in replies[1:] for v in part], np.int64
+            )
+            n_docs = int(replies[0] or 0)
+        if (values < 0).any() or n_docs < 0:
+            raise IndexDamaged("a negative document frequency or article count", path=self.location)
+        return values, n_docs
 
     # --- writes ----------------------------------------------------------------------
     @contextlib.contextmanager
@@ -318,6 +356,8 @@ class RedisStore(IndexStore):
         )
         if exact:
             pipe.sadd(self._key("exact", exact), doc)
+        if batch.roots[i] >= 0:
+            pipe.sadd(self._key("copies", int(batch.roots[i])), doc)
         pipe.zadd(
             self._key("age"),
             {doc: float(batch.added[i]) if np.isnan(published) else float(published)},
@@ -325,26 +365,37 @@ class RedisStore(IndexStore):
 
     def remove(self, docs: np.ndarray, df_features: np.ndarray, df_counts: np.ndarray) -> int:
         docs = np.asarray(docs, np.int64)
-        rows = self._hmget_docs(docs, ("id", "exact", "in_lsh", "relation", "sig", "wsig"))
+        rows = self._hmget_docs(docs, ("id", "exact", "in_lsh", "relation", "sig", "wsig", "root"))
         present = [(int(d), r) for d, r in zip(docs, rows) if r[0] is not None]
         if not present:
             return 0
         lsh = [(d, r) for d, r in present if r[2] == b"1"]
         buckets = self._bucket_keys(
-            np.array([np.frombuffer(r[4], np.uint32) for _, r in lsh]).reshape(len(lsh), -1),
-            np.array([np.frombuffer(r[5], np.uint32) for _, r in lsh]).reshape(len(lsh), -1),
+            signature_rows([r[4] for _, r in lsh], self._perms[0], self.location),
+            signature_rows([r[5] for _, r in lsh], self._perms[1], self.location),
         )
         relations: dict[str, int] = {}
-        for _, r in present:
-            relations[r[3].decode()] = relations.get(r[3].decode(), 0) - 1
+        with decoding(self.location, "an article hash"):
+            for _, r in present:
+                relations[r[3].decode()] = relations.get(r[3].decode(), 0) - 1
+            exact_keys = [int(r[1]) for _, r in present]
+            roots = [int(r[6]) if r[6] is not None else -1 for _, r in present]
+        gone = {d for d, _ in present}
+        groups = self._elect(sorted(gone))
+        for group in groups.values():
+            relations["new"] = relations.get("new", 0) + 1
+            relations[group[0][1]] = relations.get(group[0][1], 0) - 1
 
         def commands(pipe):
             self._scripts.remove_from_buckets(pipe, buckets, [str(d).encode() for d, _ in lsh])
             pipe.hdel(self._key("ids"), *[r[0] for _, r in present])
-            for doc, r in present:
-                pipe.delete(self._key("doc", doc))
-                pipe.srem(self._key("exact", int(r[1])), doc)
+            for (doc, _), exact, root in zip(present, exact_keys, roots):
+                pipe.delete(self._key("doc", doc), self._key("copies", doc))
+                pipe.srem(self._key("exact", exact), doc)
+                if root >= 0 and root not in gone:
+                    pipe.srem(self._key("copies", root), doc)
             pipe.zrem(self._key("age"), *[d for d, _ in present])
+            self._reelect(pipe, groups)
             self._scripts.increment(pipe, self._key("df"), df_features, -np.asarray(df_counts))
             self._scripts.increment(
                 pipe, self._key("relations"), list(relations), list(relations.values())
@@ -355,11 +406,45 @@ class RedisStore(IndexStore):
         self._promote_twins({int(r[1]) for _, r in lsh if int(r[1])})
         return len(present)
 
+    def _elect(self, removed: list[int]) -> dict[int, list[tuple[int, str]]]:
+        """The surviving copies of each removed doc, in election order (see :func:`elect`)."""
+        with self._errors():
+            pipe = self._r.pipeline(transaction=False)
+            for doc in removed:
+                pipe.smembers(self._key("copies", doc))
+            replies = pipe.execute()
+        gone = set(removed)
+        with decoding(self.location, "a copies set"):
+            pairs = [(old, int(d)) for old, members in zip(removed, replies) for d in members]
+        pairs = [(old, d) for old, d in pairs if d not in gone]
+        rows = self._hmget_docs(
+            np.array([d for _, d in pairs], np.int64), ("published", "relation")
+        )
+        with decoding(self.location, "an article hash"):
+            copies = [
+                (old, d, float(r[0]) if r[0] else None, r[1].decode())
+                for (old, d), r in zip(pairs, rows)
+                if r[1] is not None
+            ]
+        return elect(copies)
+
+    def _reelect(self, pipe, groups: dict[int, list[tuple[int, str]]]) -> None:
+        """Queue the writes that make each group's first copy the original of the others."""
+        for group in groups.values():
+            winner = group[0][0]
+            pipe.hset(self._key("doc", winner), mapping={"root": -1, "relation": "new"})
+            others = [doc for doc, _ in group[1:]]
+            for doc in others:
+                pipe.hset(self._key("doc", doc), "root", winner)
+            if others:
+                pipe.sadd(self._key("copies", winner), *others)
+
     def _promote_twins(self, exact_keys: set[int]) -> None:
         """Give LSH entries to one exact copy of each removed LSH document, if none has them."""
         for key in exact_keys:
-            with self._errors():
+            with self._errors(), decoding(self.location, "an exact-key set"):
                 docs = sorted(int(d) for d in self._r.smembers(self._key("exact", key)))
+            check_docs(np.array(docs, np.int64), self.location)
             flags = self._hmget_docs(np.array(docs, np.int64), ("in_lsh",))
             if docs and not any(f[0] == b"1" for f in flags):
                 s = self.summaries(np.array(docs[:1], np.int64))
@@ -372,37 +457,49 @@ class RedisStore(IndexStore):
 
                 self._pipelined(restore, transaction=True)
 
+    def check_integrity(self, *, quick: bool = False, repair: bool = False) -> CheckReport:
+        from .redis_check import check_redis
+
+        return check_redis(self, quick=quick, repair=repair)
+
     def ids_older_than(self, cutoff: float) -> list[str]:
-        with self._errors():
+        with self._errors(), decoding(self.location, "the age index"):
             found = self._r.zrangebyscore(self._key("age"), "-inf", f"({cutoff}")
             docs = [int(d) for d in cast("list[bytes]", found)]
-        return [
-            r[0].decode("utf-8")
-            for r in self._hmget_docs(np.array(sorted(docs), np.int64), ("id",))
-            if r[0] is not None
-        ]
+        docs = check_docs(np.array(sorted(docs), np.int64), self.location).tolist()
+        with decoding(self.location, "an article id"):
+            return [
+                r[0].decode("utf-8")
+                for r in self._hmget_docs(np.array(docs, np.int64), ("id",))
+                if r[0] is not None
+            ]
 
     # --- whole index -----------------------------------------------------------------
     def export(self) -> Iterator[dict[str, Any]]:
-        with self._errors():
-            top = int(self._r.hget(self._key("meta"), "seq") or 0)
-        for lo in range(1, top + 1, 500):
-            rows = self._hmget_docs(
-                np.arange(lo, min(lo + 500, top + 1)), ("record", "relation", "root", "added")
-            )
+        # The docs named by the id table, in arrival order (not 1..seq: a crafted seq must not
+        # make export walk billions of empty numbers).
+        with self._errors(), decoding(self.location, "the id table"):
+            docs = np.unique(np.array([int(d) for d in self._r.hvals(self._key("ids"))], np.int64))
+        check_docs(docs, self.location)
+        for lo in range(0, len(docs), 500):
+            rows = self._hmget_docs(docs[lo : lo + 500], ("record", "relation", "root", "added"))
             rows = [r for r in rows if r[0] is not None]
-            roots = [int(r[2]) for r in rows]
-            names = self._hmget_docs(np.array([max(x, 0) for x in roots], np.int64), ("id",))
-            for r, root, name in zip(rows, roots, names):
-                yield exported_record(
-                    decode_record(r[0]),
-                    r[1].decode(),
-                    _text(name[0]) if root >= 0 else None,
-                    float(r[3]),
-                )
+            with decoding(self.location, "an article hash"):
+                roots = check_roots(np.array([int(r[2]) for r in rows], np.int64), self.location)
+                names = self._hmget_docs(np.maximum(roots, 0), ("id",))
+                records = [
+                    exported_record(
+                        decode_record(r[0]),
+                        r[1].decode(),
+                        _text(name[0]) if root >= 0 else None,
+                        float(r[3]),
+                    )
+                    for r, root, name in zip(rows, roots.tolist(), names)
+                ]
+            yield from records
 
     def stats(self) -> IndexStats:
-        with self._errors():
+        with self._errors(), decoding(self.location, "the counters"):
             n = int(self._r.hget(self._key("meta"), "n") or 0)
             relations = {
                 (k.decode() if isinstance(k, bytes) else k): int(v)

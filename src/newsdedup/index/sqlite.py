@@ -6,7 +6,7 @@ of B-tree seeks and opening a file of a million articles reads nothing but
 the manifest:
 
 =========  ================================================================
-meta       manifest (JSON)
+meta       manifest (JSON), seq (the last doc number given)
 counters   articles, and articles per relation
 articles   doc, id (unique), root, relation, exact_key, in_lsh, dates, and
            the k-gram and word-set MinHash signatures (one read per candidate)
@@ -14,6 +14,16 @@ bodies     doc → token hashes, number bits, compressed article record
 bands      (LSH key, doc), the key being a 64-bit hash of one band's rows
 df         hashed feature → number of stored articles containing it
 =========  ================================================================
+
+Integrity: everything read back is validated (``validate.py``) before it
+reaches a kernel; a damaged page or value is an
+:class:`~newsdedup.errors.IndexDamaged` naming what, never a crash. Doc numbers
+are never reused (``meta.seq``), and removing an original re-elects one of
+its copies in the same transaction, so no copy ever points at a deleted or
+unrelated article. A file holding other tables is refused
+(:class:`~newsdedup.errors.NotAnIndex`) rather than turned into an index.
+Read-only commands open the file read-only (``mode=ro``): they neither write
+nor wait for a writer (WAL readers see the last commit).
 
 Concurrency: each write batch is one ``BEGIN IMMEDIATE`` transaction. A second
 writer waits (SQLite's busy timeout, retried until ``wait_seconds``) and then
@@ -39,7 +49,7 @@ from typing import Any
 
 import numpy as np
 
-from ..errors import BackendUnavailable, IndexStoreError
+from ..errors import ConfigError, IndexDamaged, IndexStoreError
 from .base import Bodies, IndexStats, IndexStore, Known, NewArticles, Summaries
 from .codec import (
     band_keys,
@@ -50,6 +60,9 @@ from .codec import (
     join_lookups,
     pack_flags,
 )
+from .integrity import CheckReport, elect
+from .sqlite_open import connect, error_for, refuse_foreign, undecodable
+from .validate import check_docs, check_roots, decoding, manifest_from_json, signature_rows
 
 __all__ = ["SQLiteStore"]
 
@@ -62,6 +75,7 @@ CREATE TABLE IF NOT EXISTS articles (
     signature BLOB NOT NULL, word_signature BLOB NOT NULL);
 CREATE INDEX IF NOT EXISTS articles_exact ON articles(exact_key);
 CREATE INDEX IF NOT EXISTS articles_age ON articles(coalesce(published, added));
+CREATE INDEX IF NOT EXISTS articles_root ON articles(root) WHERE root >= 0;
 CREATE TABLE IF NOT EXISTS bodies (doc INTEGER PRIMARY KEY, tokens BLOB NOT NULL, numbers BLOB NOT NULL,
                                    record BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS bands (key INTEGER NOT NULL, doc INTEGER NOT NULL, PRIMARY KEY (key, doc))
@@ -87,6 +101,9 @@ class SQLiteStore(IndexStore):
         create: Create the file if it does not exist; otherwise a missing
             file is an error (``query``, ``stats`` never create one).
         wait_seconds: How long a writer waits for another one before giving up.
+        read_only: Open the file read-only (``mode=ro``): for commands that only read.
+        manifest: Load and validate the manifest now (``index check`` opens a
+            damaged index without it, to report what is wrong).
 
     Raises:
         IndexStoreError: The file is not a newsdedup index, or missing.
@@ -94,38 +111,41 @@ class SQLiteStore(IndexStore):
     """
 
     def __init__(
-        self, path: str | os.PathLike[str], *, create: bool = True, wait_seconds: float = 120.0
+        self,
+        path: str | os.PathLike[str],
+        *,
+        create: bool = True,
+        wait_seconds: float = 120.0,
+        read_only: bool = False,
+        manifest: bool = True,
     ) -> None:
         self.location = str(path)
         self.wait_seconds = wait_seconds
         self._shape: dict[str, int] | None = None
         self._perms = (0, 0)
         memory = self.location == ":memory:"
-        if not memory and not create and not os.path.exists(self.location):
+        self.read_only = read_only and not memory
+        if not memory and os.path.isdir(self.location):
+            raise ConfigError("--db names a folder; give the index file", path=self.location)
+        if not memory and (read_only or not create) and not os.path.exists(self.location):
             raise IndexStoreError(
                 "no index here (create one with `newsdedup index add`)", path=self.location
             )
-        try:
-            self._db = sqlite3.connect(
-                self.location,
-                timeout=min(10.0, wait_seconds),
-                isolation_level=None,
-                check_same_thread=False,
-            )
-        except sqlite3.Error as err:
-            raise BackendUnavailable(f"cannot open the index: {err}", path=self.location) from None
+        self._db = connect(self.location, self.read_only, min(10.0, wait_seconds))
         with self._errors():
             self._db.execute(f"PRAGMA busy_timeout = {int(min(10.0, wait_seconds) * 1000)}")
-            self._retry(lambda: self._db.execute("PRAGMA journal_mode = WAL"))
-            for pragma in (
-                "synchronous = NORMAL",
-                "cache_size = -65536",
-                "temp_store = MEMORY",
-                "wal_autocheckpoint = 16384",
-            ):
+            refuse_foreign(self._db, self.location, self.read_only)
+            if not self.read_only:
+                self._retry(lambda: self._db.execute("PRAGMA journal_mode = WAL"))
+            # cell_size_check: damaged B-tree pages are reported as such when read, not misread.
+            for pragma in ("cache_size = -65536", "temp_store = MEMORY", "cell_size_check = ON"):
                 self._db.execute(f"PRAGMA {pragma}")
-            self._retry(lambda: self._db.executescript(f"BEGIN IMMEDIATE;{_SCHEMA}COMMIT;"))
-        self.load_manifest()
+            if not self.read_only:
+                self._db.execute("PRAGMA synchronous = NORMAL")
+                self._db.execute("PRAGMA wal_autocheckpoint = 16384")
+                self._retry(lambda: self._db.executescript(f"BEGIN IMMEDIATE;{_SCHEMA}COMMIT;"))
+        if manifest:
+            self.load_manifest()
 
     # --- plumbing --------------------------------------------------------------------
     @contextlib.contextmanager
@@ -136,17 +156,9 @@ class SQLiteStore(IndexStore):
             if self._db.in_transaction:
                 with contextlib.suppress(sqlite3.Error):
                     self._db.execute("ROLLBACK")
-            text = str(err)
-            if "not a database" in text or "malformed" in text:
-                raise IndexStoreError(
-                    f"not a newsdedup index, or damaged: {text}", path=self.location
-                ) from None
-            if "locked" in text or "busy" in text:
-                raise IndexStoreError(
-                    f"another process kept the index locked for over {self.wait_seconds:.0f} s",
-                    path=self.location,
-                ) from None
-            raise IndexStoreError(f"index error: {text}", path=self.location) from None
+            raise error_for(str(err), self.location, self.wait_seconds) from None
+        except UnicodeDecodeError as err:
+            raise undecodable(err, self.location) from None
 
     def _retry(self, action):
         deadline = time.monotonic() + self.wait_seconds
@@ -176,7 +188,7 @@ class SQLiteStore(IndexStore):
             row = self._db.execute("SELECT value FROM meta WHERE name = 'manifest'").fetchone()
         if row is None:
             return None
-        manifest = json.loads(row[0])
+        manifest = manifest_from_json(row[0], self.location)
         self._shape = {k: manifest[k] for k in ("bands", "rows", "word_bands", "word_rows")}
         self._perms = (int(manifest["num_perm"]), int(manifest["word_num_perm"]))
         return manifest
@@ -225,11 +237,15 @@ class SQLiteStore(IndexStore):
             "SELECT exact_key, doc FROM articles WHERE exact_key IN ({})",
             np.unique(exact[with_text]).tolist(),
         )
-        pairs = np.array(found, np.int64).reshape(-1, 2)
+        with decoding(self.location, "an LSH row"):
+            pairs = np.array(found, np.int64).reshape(-1, 2)
+        check_docs(pairs[:, 1], self.location, "a doc number in the LSH table")
         found_keys, found_docs = cap_per_key(pairs[:, 0], pairs[:, 1], max_bucket)
-        word = np.array(
-            self._small_buckets(np.unique(keys[:, bands:]).tolist(), max_bucket), np.int64
-        )
+        with decoding(self.location, "an LSH row"):
+            word = np.array(
+                self._small_buckets(np.unique(keys[:, bands:]).tolist(), max_bucket), np.int64
+            ).reshape(-1, 2)
+        check_docs(word[:, 1], self.location, "a doc number in the LSH table")
         found_keys = np.concatenate([found_keys, word.reshape(-1, 2)[:, 0]])
         found_docs = np.concatenate([found_docs, word.reshape(-1, 2)[:, 1]])
         # Band keys and exact keys are both 64-bit hashes: one join serves both (a chance
@@ -256,7 +272,7 @@ class SQLiteStore(IndexStore):
             "WHERE doc IN ({})",
             docs.tolist(),
         )
-        return _summaries(docs, rows, self._perms)
+        return _summaries(docs, rows, self._perms, self.location)
 
     def bodies(self, docs: np.ndarray) -> Bodies:
         docs = np.asarray(docs, np.int64)
@@ -266,19 +282,21 @@ class SQLiteStore(IndexStore):
                 "SELECT doc, tokens, numbers FROM bodies WHERE doc IN ({})", docs.tolist()
             )
         }
-        return bodies_from_blobs([rows.get(int(d)) for d in docs])
+        return bodies_from_blobs([rows.get(int(d)) for d in docs], self.location)
 
     def document_frequencies(self, features: np.ndarray) -> tuple[np.ndarray, int]:
         features = np.asarray(features, np.int64)
         found = dict(
             self._rows("SELECT feature, n FROM df WHERE feature IN ({})", features.tolist())
         )
-        df = np.array([found.get(int(f), 0) for f in features], np.int64)
         with self._errors():
-            n_docs = self._db.execute("SELECT n FROM counters WHERE name = 'articles'").fetchone()[
-                0
-            ]
-        return df, int(n_docs)
+            row = self._db.execute("SELECT n FROM counters WHERE name = 'articles'").fetchone()
+        with decoding(self.location, "document frequencies"):
+            df = np.array([found.get(int(f), 0) for f in features], np.int64)
+            n_docs = int(row[0]) if row is not None else 0
+        if (df < 0).any() or n_docs < 0:
+            raise IndexDamaged("a negative document frequency or article count", path=self.location)
+        return df, n_docs
 
     # --- writes ----------------------------------------------------------------------
     @contextlib.contextmanager
@@ -294,8 +312,19 @@ class SQLiteStore(IndexStore):
             self._retry(lambda: self._db.execute("COMMIT"))
 
     def reserve(self, n: int) -> np.ndarray:
+        """Fresh doc numbers, never given before (``meta.seq``): copies of a removed
+        article can never come to point at an unrelated newer one."""
         with self._errors():
-            top = self._db.execute("SELECT coalesce(max(doc), 0) FROM articles").fetchone()[0]
+            db = self._db
+            top = db.execute("SELECT coalesce(max(doc), 0) FROM articles").fetchone()[0]
+            seq = db.execute("SELECT value FROM meta WHERE name = 'seq'").fetchone()
+            with decoding(self.location, "the last doc number"):
+                top = max(int(top), int(seq[0]) if seq else 0)
+            check_docs(np.array([top + n]), self.location, "the last doc number")
+            db.execute(
+                "INSERT INTO meta VALUES ('seq', ?) ON CONFLICT(name) DO UPDATE SET value = excluded.value",
+                (str(top + n),),
+            )
         return np.arange(top + 1, top + 1 + n, dtype=np.int64)
 
     def store(self, batch: NewArticles) -> None:
@@ -395,8 +424,32 @@ class SQLiteStore(IndexStore):
                     f"DELETE FROM {table} WHERE doc = ?", ((int(d),) for d in docs)
                 )
             self._count([r[3] for r in rows], -1)
+            self._reelect(docs.tolist())
             self._promote_twins({r[1] for r, in_lsh in zip(rows, lsh) if in_lsh and r[1] != 0})
         return len(docs)
+
+    def _reelect(self, removed: list[int]) -> None:
+        """Copies of removed originals: the earliest published becomes the original, the rest point to it.
+
+        Called in the transaction that removed them, so no reader ever sees a
+        copy whose original is gone (see :func:`elect`).
+        """
+        copies = self._rows(
+            "SELECT root, doc, published, relation FROM articles WHERE root IN ({})", removed
+        )
+        for old, group in elect(copies).items():
+            winner, relation = group[0]
+            self._db.execute(
+                "UPDATE articles SET root = -1, relation = 'new' WHERE doc = ?", (winner,)
+            )
+            self._db.execute(
+                "UPDATE articles SET root = ? WHERE root = ? AND doc != ?", (winner, old, winner)
+            )
+            self._db.executemany(
+                "INSERT INTO counters VALUES (?, ?) "
+                "ON CONFLICT(name) DO UPDATE SET n = n + excluded.n",
+                [("relation:new", 1), (f"relation:{relation}", -1)],
+            )
 
     def _promote_twins(self, exact_keys: set[int]) -> None:
         """Give LSH entries to one exact copy of each removed LSH document, if none has them."""
@@ -409,6 +462,11 @@ class SQLiteStore(IndexStore):
                 s = self.summaries(doc)
                 self._insert_bands(doc, s.signatures, s.word_signatures)
                 self._db.execute("UPDATE articles SET in_lsh = 1 WHERE doc = ?", (int(doc[0]),))
+
+    def check_integrity(self, *, quick: bool = False, repair: bool = False) -> CheckReport:
+        from .sqlite_check import check_sqlite
+
+        return check_sqlite(self, quick=quick, repair=repair)
 
     def ids_older_than(self, cutoff: float) -> list[str]:
         with self._errors():
@@ -432,8 +490,10 @@ class SQLiteStore(IndexStore):
                 rows = self._db.execute(sql, (last,)).fetchall()
             if not rows:
                 return
-            for _doc, _, original, relation, added, blob in rows:
-                yield exported_record(decode_record(blob), relation, original, added)
+            for doc, _, original, relation, added, blob in rows:
+                with decoding(self.location, f"the record of doc {doc}"):
+                    record = exported_record(decode_record(blob), relation, original, added)
+                yield record
             last = rows[-1][0]
 
     def stats(self) -> IndexStats:
@@ -473,8 +533,14 @@ class SQLiteStore(IndexStore):
             self._db.close()
 
 
-def _summaries(docs: np.ndarray, rows: list[tuple], perms: tuple[int, int]) -> Summaries:
-    """Summaries from (doc, id, root, exact_key, signature, word_signature) rows, aligned with ``docs``."""
+def _summaries(
+    docs: np.ndarray, rows: list[tuple], perms: tuple[int, int], location: str
+) -> Summaries:
+    """Summaries from (doc, id, root, exact_key, signature, word_signature) rows, aligned with ``docs``.
+
+    Every value is validated first (see ``validate.py``): ids are text, roots
+    are -1 or doc numbers, signatures have the manifest's width.
+    """
     n = len(docs)
     out = Summaries(
         docs,
@@ -488,16 +554,18 @@ def _summaries(docs: np.ndarray, rows: list[tuple], perms: tuple[int, int]) -> S
     if not rows:
         return out
     position = {doc: i for i, doc in enumerate(docs.tolist())}
-    at = np.array([position[r[0]] for r in rows], np.int64)
+    with decoding(location, "an article row"):
+        at = np.array([position[r[0]] for r in rows], np.int64)
+        ids = [r[1] if isinstance(r[1], str) else None for r in rows]
+        if None in ids:
+            raise ValueError("an id that is not text")
+        roots = check_roots(np.array([r[2] for r in rows], np.int64), location)
+        exact = np.array([r[3] for r in rows], np.int64).view(np.uint64)
     out.present[at] = True
-    for i, row in zip(at.tolist(), rows):
-        out.ids[i] = row[1]
-    out.roots[at] = [r[2] for r in rows]
-    out.exact_keys[at] = np.array([r[3] for r in rows], np.int64).view(np.uint64)
-    out.signatures[at] = np.frombuffer(b"".join(r[4] for r in rows), np.uint32).reshape(
-        len(rows), perms[0]
-    )
-    out.word_signatures[at] = np.frombuffer(b"".join(r[5] for r in rows), np.uint32).reshape(
-        len(rows), perms[1]
-    )
+    for i, aid in zip(at.tolist(), ids):
+        out.ids[i] = aid
+    out.roots[at] = roots
+    out.exact_keys[at] = exact
+    out.signatures[at] = signature_rows([r[4] for r in rows], perms[0], location)
+    out.word_signatures[at] = signature_rows([r[5] for r in rows], perms[1], location)
     return out

@@ -32,6 +32,7 @@ __all__ = [
     "IndexConfigMismatch",
     "IndexStoreError",
     "InputError",
+    "ModelError",
     "NewsDedupError",
     "NoArticlesError",
     "OutputError",
@@ -70,6 +71,10 @@ class ConfigError(NewsDedupError):
     """An option value, or a combination of them, makes no sense."""
 
     exit_code = 2
+
+
+class ModelError(ConfigError):
+    """A relation model file is missing, of another version or malformed, or cannot be trained."""
 
 
 class OutputError(NewsDedupError):

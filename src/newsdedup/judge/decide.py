@@ -115,7 +115,14 @@ def decide(s: PairScores, v: VerifyConfig, model: RelationModel, learned_ok: boo
     if not learned_ok:
         learned[:] = False
     look_alike = np.zeros(len(s), bool)
-    asked = ~near & ~partial & ~learned & judged & (s.cosine >= v.rewrite_cosine)
+    asked = (
+        ~near
+        & ~partial
+        & ~learned
+        & judged
+        & (s.cosine >= v.rewrite_cosine)
+        & (s.phrases >= v.rewrite_containment)
+    )
     if learned_ok and asked.any():
         rows = feature_matrix(s.take(np.flatnonzero(asked)))
         rows[:, FIGURES] = 1.0

@@ -3,9 +3,14 @@
 Why a module of its own: the verifier computes the scores, the model file
 names the features it was trained on, and training, scoring and the
 benchmarks must build the very same matrix from them. Every feature is a
-property of the two texts (overlap, wording, figures, sizes, dates), never of
-where they came from: ids, file names and outlets are left out so a model
-cannot learn a corpus' numbering instead of its copies.
+property of the two texts (overlap, wording, figures, sizes), never of where
+they came from: ids, file names and outlets are left out so a model cannot
+learn a corpus' numbering instead of its copies.
+
+The publication gap is not a feature: the live index verifies against
+stored articles without their dates, and the batch scan and the index must
+decide alike. Dates act through the figure guard (templates come on other
+days, re-sends within hours).
 
 Example:
     >>> from newsdedup.judge.compare import compare
@@ -47,23 +52,18 @@ FEATURE_NAMES = (
     "log_shingles_small",  # ln(1 + shingles of the smaller text)
     "log_shingles_large",  # ln(1 + shingles of the larger text)
     "length_ratio",  # smaller / larger shingle set
-    "gap_days",  # publication gap in days, capped at a week (0 when a date is unknown)
     "overlap_copy",  # 1 when jaccard or containment alone make it a copy at the default bars
 )
 
 #: The default near and partial bars (``VerifyConfig``), fixed here so a
 #: model means the same whatever thresholds a user sets.
 COPY_JACCARD, COPY_CONTAINMENT = 0.8, 0.7
-#: Gaps longer than this many days all read as "long apart".
-MAX_GAP_DAYS = 7.0
 
 
 def feature_matrix(s: PairScores) -> np.ndarray:
     """One row of :data:`FEATURE_NAMES` per scored pair."""
     small = s.n_shingles.astype(np.float64)
     large = np.maximum(s.n_larger.astype(np.float64), small)
-    gap = s.gap_hours / 24.0
-    known = ~np.isnan(gap)
     columns = [
         s.jaccard,
         s.containment,
@@ -77,7 +77,6 @@ def feature_matrix(s: PairScores) -> np.ndarray:
         np.log1p(small),
         np.log1p(large),
         np.where(large > 0, small / np.maximum(large, 1.0), 0.0),
-        np.where(known, np.minimum(np.nan_to_num(gap), MAX_GAP_DAYS), 0.0),
         ((s.jaccard >= COPY_JACCARD) | ((s.containment >= COPY_CONTAINMENT) & (small >= 8))).astype(
             np.float64
         ),

@@ -38,6 +38,16 @@ MODEL_FORMAT = 1
 #: The model shipped inside the package (``newsdedup/judge/relation_model.json``).
 SHIPPED_MODEL = "relation_model.json"
 
+#: The features that say how much the two texts share.
+OVERLAP_FEATURES = (
+    "jaccard",
+    "containment",
+    "containment_larger",
+    "cosine",
+    "phrases",
+    "word_pairs",
+    "words",
+)
 _PRETTY = {
     "jaccard": "jaccard",
     "containment": "containment",
@@ -51,7 +61,6 @@ _PRETTY = {
     "log_shingles_small": "length of the shorter text",
     "log_shingles_large": "length of the longer text",
     "length_ratio": "length ratio",
-    "gap_days": "publication gap",
     "overlap_copy": "overlap alone",
 }
 
@@ -83,8 +92,14 @@ class RelationModel:
         return 1.0 / (1.0 + np.exp(-np.clip(z, -500.0, 500.0)))
 
     def deciding(self, row: np.ndarray, top: int = 2, toward: bool = True) -> list[str]:
-        """The features that pushed one pair most toward (or against) a copy, in words."""
+        """The features that pushed one pair most toward (or against) a copy, in words.
+
+        Toward a copy, only the overlap features are named (what the texts
+        share); against it, any feature (a figure that differs, a length).
+        """
         push = (row - self.mean) / self.scale * self.coef
+        if toward:
+            push = np.where([f in OVERLAP_FEATURES for f in self.features], push, -np.inf)
         order = np.argsort(-push if toward else push)[:top]
         return [
             _describe(self.features[i], float(row[i]))
@@ -114,8 +129,6 @@ class RelationModel:
 
 def _describe(name: str, value: float) -> str:
     pretty = _PRETTY.get(name, name)
-    if name == "gap_days":
-        return f"{pretty} {value:.1f} days"
     if name.startswith("log_"):
         return f"{pretty} {np.expm1(value):.0f} shingles"
     return f"{pretty} {value:.2f}"

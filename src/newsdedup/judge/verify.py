@@ -387,11 +387,12 @@ class Verifier:
         v = self.config.verify
         copied = (jaccard >= v.near_jaccard) | (containment >= v.partial_containment)
         phrases = containment.copy() if k == PHRASE_SIZE or self.char_mode else np.zeros(len(left))
+        # What the model reads, for every pair that may be reported: the copies by
+        # overlap and those above the cosine floor (the others are never matches).
+        need = copied | (cosine >= v.rewrite_cosine) if lazy else np.ones(len(left), bool)
         if k != PHRASE_SIZE and not self.char_mode:
-            need = ~copied & (cosine >= v.rewrite_cosine) if lazy else np.ones(len(left), bool)
             phrases[need] = _containment(tokens, offsets, left[need], right[need], PHRASE_SIZE)
-        # Words and word pairs kept: what a rewrite keeps besides phrases (for the model).
-        need = ~copied & (cosine >= v.rewrite_cosine) if lazy else np.ones(len(left), bool)
+        # Words and word pairs kept: what a rewrite keeps besides phrases.
         words, pairs = np.zeros(len(left)), np.zeros(len(left))
         words[need] = _containment(tokens, offsets, left[need], right[need], 1)
         pairs[need] = _containment(tokens, offsets, left[need], right[need], 2)

@@ -8,9 +8,9 @@ stored with every persisted signature and checked when an index is reopened.
 Example:
     >>> cfg = DetectorConfig()
     >>> cfg.fingerprint()
-    'n1_w5_p128_s1_affine32'
+    'n2_w5_p128_s1_affine32'
     >>> DetectorConfig(shingle=ShingleConfig(kind="char", size=7)).fingerprint()
-    'n1_c7_p128_s1_affine32'
+    'n2_c7_p128_s1_affine32'
 """
 
 from __future__ import annotations
@@ -30,8 +30,9 @@ __all__ = [
     "VerifyConfig",
 ]
 
-#: Bumped whenever normalisation changes the tokens it produces.
-NORMALIZER_VERSION = 1
+#: Bumped whenever normalisation changes the tokens it produces (2: every
+#: script's digits folded to ASCII, number formats written one way).
+NORMALIZER_VERSION = 2
 
 ShingleKind = Literal["word", "char"]
 
@@ -223,7 +224,11 @@ class VerifyConfig:
             at least ``resend_hours`` apart: a wire service re-sends or
             corrects a dispatch within hours, and repeats a template on
             another day.
-        resend_hours: See ``template_figures_dated``.
+        resend_hours: See ``template_figures_dated``; also the gap from which a
+            match whose figures changed in place (a new value after the same
+            words) is a template. Twelve hours: a daily report comes about a
+            day later (sometimes minutes under 24 hours), corrections within
+            hours.
         relation_model: Path of a relation model file (``newsdedup train``);
             None uses the model shipped with newsdedup.
         relation_threshold: Model probability at or above which a pair below
@@ -237,7 +242,7 @@ class VerifyConfig:
     rewrite_containment: float = 0.05
     template_figures: float = 0.1
     template_figures_dated: float = 0.05
-    resend_hours: float = 24.0
+    resend_hours: float = 12.0
     relation_model: str | None = None
     relation_threshold: float | None = None
 

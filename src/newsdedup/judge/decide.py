@@ -22,7 +22,8 @@ The rule, for each scored pair:
   is contained in the other, else ``rewrite``.
 
 A pair the model rejects but would accept were its figures the same (all
-agreeing, none differing) is a *look-alike*: a template. The figure guard
+agreeing, none differing), that keeps much of the wording (30% of the
+shorter text's shingles), is a *look-alike*: a template. The figure guard
 (:func:`newsdedup.judge.verify.relation_codes`) also turns copies by rule
 whose text differs only in figures into templates.
 
@@ -69,6 +70,9 @@ FIGURES_ONLY = FEATURE_NAMES.index("figures_only")
 #: A text of fewer shingles than this is too short for the model to judge:
 #: short wire items (dividends, earnings tables) share their fixed wording by design.
 MIN_LEARNED_SHINGLES = 40
+#: A look-alike (template) keeps the wording: at least this share of the
+#: smaller text's shingles are in the other, and some figure differs.
+LOOK_ALIKE_CONTAINMENT = 0.3
 #: A copy the model finds is named ``partial`` when at least this share of the
 #: smaller text is contained in the other, else ``rewrite``.
 LEARNED_PARTIAL = 0.5
@@ -121,7 +125,8 @@ def decide(s: PairScores, v: VerifyConfig, model: RelationModel, learned_ok: boo
         & ~learned
         & judged
         & (s.cosine >= v.rewrite_cosine)
-        & (s.phrases >= v.rewrite_containment)
+        & (s.containment >= LOOK_ALIKE_CONTAINMENT)
+        & ((s.figures < 1.0) | (s.numbers < 1.0))
     )
     if learned_ok and asked.any():
         rows = feature_matrix(s.take(np.flatnonzero(asked)))

@@ -49,6 +49,7 @@ from ..config import DetectorConfig
 from ..models import Relation, Scores
 from ..sketch.shingle import shingle_sets, sorted_sets
 from ..text.tokenize import token_hash
+from .datachange import changed_figures
 from .decide import MIN_SHINGLES, decide, learned_reason, unlearned_reason
 from .features import feature_matrix
 from .model import RelationModel, load_model
@@ -102,6 +103,7 @@ class PairScores:
     probability: np.ndarray | None = None  # the relation model's probability of a copy
     words: np.ndarray | None = None  # share of the smaller text's distinct words in the other
     word_pairs: np.ndarray | None = None  # same for 2-word phrases
+    changed: np.ndarray | None = None  # places whose value differs (see judge.datachange)
 
     def __post_init__(self) -> None:
         n = len(self.jaccard)
@@ -115,6 +117,8 @@ class PairScores:
             self.words = np.asarray(self.phrases, np.float64).copy()
         if self.word_pairs is None:
             self.word_pairs = np.asarray(self.phrases, np.float64).copy()
+        if self.changed is None:
+            self.changed = np.zeros(n, np.int64)
 
     def __len__(self) -> int:
         return len(self.jaccard)
@@ -416,6 +420,10 @@ class Verifier:
             tokens, is_figure & ~dates, offsets, left[need], right[need]
         )
         apart = _published_apart(published, left, right, v.resend_hours)
+        # Figures changed in place, where it decides: matches published days apart.
+        changed = np.zeros(len(left), np.int64)
+        moved = need & apart
+        changed[moved] = changed_figures(tokens, flags, offsets, left[moved], right[moved], dates)
         exact = _same_sequences(tokens, offsets, left, right)
         gap = np.full(len(left), np.nan)
         if published is not None:
@@ -434,6 +442,7 @@ class Verifier:
             gap,
             words=words,
             word_pairs=pairs,
+            changed=changed,
         )
         out.probability = np.where(exact, 1.0, self.model.probability(feature_matrix(out)))
         return out
@@ -463,6 +472,8 @@ def relation_codes(
     bar = np.where(s.apart, v.template_figures_dated, v.template_figures)
     template = matched & ~s.exact & (figures_only > 0) & (figures_only >= bar - 1e-9)
     template |= d.look_alike
+    # A report repeated a day or more later with a value changed in place: new data.
+    template |= matched & s.apart & ~s.exact & (s.changed >= 1)
     codes = np.zeros(len(s), np.int8)
     codes[d.rewrite] = RELATION_CODES[Relation.REWRITE]
     codes[d.partial] = RELATION_CODES[Relation.PARTIAL]
@@ -511,6 +522,12 @@ def explain_reason(code: int, s: PairScores, i: int, config: DetectorConfig) -> 
             f"shared) that the relation model would call a copy were its figures the same, but "
             f"only {s.figures[i]:.0%} of the figures agree and {1 - s.numbers[i]:.0%} of the "
             f"shorter text differs only in figures: different news in the same words"
+        )
+    if rel is Relation.TEMPLATE and s.apart[i] and s.changed[i] >= 1:
+        n = int(s.changed[i])
+        return (
+            f"the same report published a day or more apart with {n} figure{'s' * (n > 1)} "
+            f"changed in place (a new value after the same words): new data, different news"
         )
     if rel is Relation.TEMPLATE:
         apart = " in articles published a day or more apart" if s.apart[i] else ""

@@ -164,5 +164,5 @@ def unlearned_reason(s: PairScores, i: int, v: VerifyConfig, model: RelationMode
         return f"{s.phrases[i]:.0%} of 3-word phrases shared (< {v.rewrite_containment:.0%})"
     against = ", ".join(model.deciding(feature_matrix(s)[i], toward=False))
     return f"relation model probability {s.probability[i]:.2f} < {threshold:.2f}" + (
-        f" ({against})" if against else ""
+        f" (held back by {against})" if against else ""
     )

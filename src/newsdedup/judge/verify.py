@@ -79,6 +79,10 @@ _CODE_TO_RELATION = {code: rel for rel, code in RELATION_CODES.items()}
 
 #: A text of fewer shingles than this is too short to call contained in another.
 MIN_PARTIAL_SHINGLES = MIN_SHINGLES
+#: Figures changed in place (a new value after the same two words) that make a
+#: match published apart a template. Two: one new value may be a correction or
+#: a scanning error (``1986/87`` read ``198``); two are new data.
+MIN_CHANGED_FIGURES = 2
 #: Phrase length for the rewrite check: reworded copies keep short phrases.
 PHRASE_SIZE = 3
 
@@ -472,8 +476,8 @@ def relation_codes(
     bar = np.where(s.apart, v.template_figures_dated, v.template_figures)
     template = matched & ~s.exact & (figures_only > 0) & (figures_only >= bar - 1e-9)
     template |= d.look_alike
-    # A report repeated a day or more later with a value changed in place: new data.
-    template |= matched & s.apart & ~s.exact & (s.changed >= 1)
+    # A report repeated a day or more later with values changed in place: new data.
+    template |= matched & s.apart & ~s.exact & (s.changed >= MIN_CHANGED_FIGURES)
     codes = np.zeros(len(s), np.int8)
     codes[d.rewrite] = RELATION_CODES[Relation.REWRITE]
     codes[d.partial] = RELATION_CODES[Relation.PARTIAL]
@@ -523,7 +527,7 @@ def explain_reason(code: int, s: PairScores, i: int, config: DetectorConfig) -> 
             f"only {s.figures[i]:.0%} of the figures agree and {1 - s.numbers[i]:.0%} of the "
             f"shorter text differs only in figures: different news in the same words"
         )
-    if rel is Relation.TEMPLATE and s.apart[i] and s.changed[i] >= 1:
+    if rel is Relation.TEMPLATE and s.apart[i] and s.changed[i] >= MIN_CHANGED_FIGURES:
         n = int(s.changed[i])
         return (
             f"the same report published a day or more apart with {n} figure{'s' * (n > 1)} "

@@ -140,6 +140,13 @@ def changed_figures(
     """
     if len(left) == 0:
         return np.zeros(0, np.int64)
+    # Only the documents of these pairs: a chunk holds many more.
+    docs, local = np.unique(np.concatenate([left, right]), return_inverse=True)
+    flags = K.gather_rows(flags, offsets, docs)[0]
+    if dates is not None:
+        dates = K.gather_rows(dates.astype(np.uint8), offsets, docs)[0].astype(bool)
+    tokens, offsets = K.gather_rows(tokens, offsets, docs)
+    left, right = local[: len(left)], local[len(left) :]
     is_figure = (flags & K.FLAG_PURE).astype(bool)  # not OCR-damaged words such as ``1evel``
     if dates is not None:
         is_figure &= ~dates

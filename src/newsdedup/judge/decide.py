@@ -102,7 +102,6 @@ def decide(s: PairScores, v: VerifyConfig, model: RelationModel, learned_ok: boo
         learned_ok: Whether the model may add copies (not in character-shingle
             mode, nor with the rewrite pass switched off).
     """
-    assert s.probability is not None
     threshold = threshold_of(v, model)
     long_enough = s.n_shingles >= MIN_SHINGLES
     near = s.jaccard >= v.near_jaccard
@@ -141,8 +140,7 @@ def decide(s: PairScores, v: VerifyConfig, model: RelationModel, learned_ok: boo
 
 def learned_reason(s: PairScores, i: int, v: VerifyConfig, model: RelationModel) -> str:
     """Why the model called pair ``i`` a copy: its probability and the features that weighed most."""
-    assert s.probability is not None
-    row = feature_matrix(s)[i]
+    row = feature_matrix(s.take(np.array([i])))[0]
     why = ", ".join(model.deciding(row, toward=True)) or "no single feature"
     return (
         f"relation model: probability {s.probability[i]:.2f} >= {threshold_of(v, model):.2f}, "
@@ -152,7 +150,6 @@ def learned_reason(s: PairScores, i: int, v: VerifyConfig, model: RelationModel)
 
 def unlearned_reason(s: PairScores, i: int, v: VerifyConfig, model: RelationModel) -> str:
     """Why the model did not call pair ``i`` a copy, in words."""
-    assert s.probability is not None
     threshold = threshold_of(v, model)
     if s.n_shingles[i] < MIN_LEARNED_SHINGLES:
         return (
@@ -162,7 +159,7 @@ def unlearned_reason(s: PairScores, i: int, v: VerifyConfig, model: RelationMode
         return f"cosine {s.cosine[i]:.2f} < {v.rewrite_cosine:.2f}"
     if s.phrases[i] < v.rewrite_containment:
         return f"{s.phrases[i]:.0%} of 3-word phrases shared (< {v.rewrite_containment:.0%})"
-    against = ", ".join(model.deciding(feature_matrix(s)[i], toward=False))
+    against = ", ".join(model.deciding(feature_matrix(s.take(np.array([i])))[0], toward=False))
     return f"relation model probability {s.probability[i]:.2f} < {threshold:.2f}" + (
         f" (held back by {against})" if against else ""
     )

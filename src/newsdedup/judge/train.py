@@ -92,7 +92,7 @@ class TrainingSet:
         """Score gold pairs with the verifier (IDF from all their texts)."""
         index: dict[tuple[str, str], int] = {}
         articles: list[Article] = []
-        where = []
+        where: list[tuple[int, int]] = []
         for p in pairs:
             ends = []
             for art in (p.a, p.b):
@@ -101,7 +101,7 @@ class TrainingSet:
                     index[key] = len(articles)
                     articles.append(art)
                 ends.append(index[key])
-            where.append(tuple(ends))
+            where.append((ends[0], ends[1]))
         s = pair_scores(articles, where, config)
         return cls.of(s, pairs)
 
@@ -150,7 +150,7 @@ def _fold_of(groups: np.ndarray, folds: int, seed: int) -> np.ndarray:
 
 def _logistic(
     rows: np.ndarray, labels: np.ndarray, weights: np.ndarray, seed: int
-) -> tuple[np.ndarray, ...]:
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, float]:
     """Scaler and logistic-regression coefficients (classes weighed equally)."""
     from sklearn.linear_model import LogisticRegression
 

@@ -39,7 +39,7 @@ Example:
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 
 import numpy as np
 
@@ -87,6 +87,9 @@ MIN_CHANGED_FIGURES = 2
 PHRASE_SIZE = 3
 
 
+_NOT_GIVEN = np.zeros(0)
+
+
 @dataclass
 class PairScores:
     """Scores of a set of pairs (arrays of equal length)."""
@@ -102,27 +105,27 @@ class PairScores:
     apart: np.ndarray  # both published, at least resend_hours apart
     n_shingles: np.ndarray  # size of the smaller shingle set
     exact: np.ndarray  # identical token sequences
-    n_larger: np.ndarray | None = None  # size of the larger shingle set
-    gap_hours: np.ndarray | None = None  # publication gap (NaN when a date is unknown)
-    probability: np.ndarray | None = None  # the relation model's probability of a copy
-    words: np.ndarray | None = None  # share of the smaller text's distinct words in the other
-    word_pairs: np.ndarray | None = None  # same for 2-word phrases
-    changed: np.ndarray | None = None  # places whose value differs (see judge.datachange)
+    # Filled in by ``__post_init__`` when not given (empty arrays stand for "not given").
+    n_larger: np.ndarray = field(default_factory=lambda: _NOT_GIVEN)  # larger shingle set
+    gap_hours: np.ndarray = field(default_factory=lambda: _NOT_GIVEN)  # NaN: a date unknown
+    probability: np.ndarray = field(default_factory=lambda: _NOT_GIVEN)  # the model's
+    words: np.ndarray = field(default_factory=lambda: _NOT_GIVEN)  # share of distinct words kept
+    word_pairs: np.ndarray = field(default_factory=lambda: _NOT_GIVEN)  # same, 2-word phrases
+    changed: np.ndarray = field(default_factory=lambda: _NOT_GIVEN)  # see judge.datachange
 
     def __post_init__(self) -> None:
         n = len(self.jaccard)
-        if self.n_larger is None:
-            self.n_larger = np.asarray(self.n_shingles).copy()
-        if self.gap_hours is None:
-            self.gap_hours = np.full(n, np.nan)
-        if self.probability is None:
-            self.probability = np.zeros(n)
-        if self.words is None:
-            self.words = np.asarray(self.phrases, np.float64).copy()
-        if self.word_pairs is None:
-            self.word_pairs = np.asarray(self.phrases, np.float64).copy()
-        if self.changed is None:
-            self.changed = np.zeros(n, np.int64)
+        defaults = {
+            "n_larger": lambda: np.asarray(self.n_shingles).copy(),
+            "gap_hours": lambda: np.full(n, np.nan),
+            "probability": lambda: np.zeros(n),
+            "words": lambda: np.asarray(self.phrases, np.float64).copy(),
+            "word_pairs": lambda: np.asarray(self.phrases, np.float64).copy(),
+            "changed": lambda: np.zeros(n, np.int64),
+        }
+        for name, make in defaults.items():
+            if len(getattr(self, name)) != n:
+                setattr(self, name, make())
 
     def __len__(self) -> int:
         return len(self.jaccard)
@@ -142,7 +145,6 @@ class PairScores:
         return cls(*[np.concatenate([getattr(p, f.name) for p in parts]) for f in fields(cls)])
 
     def scores(self, i: int) -> Scores:
-        assert self.probability is not None
         if self.exact[i]:
             return Scores(1.0, 1.0, 1.0, 1.0, 1.0)
         return Scores(
@@ -540,7 +542,6 @@ def explain_reason(code: int, s: PairScores, i: int, config: DetectorConfig) -> 
             f"dates{apart}: a recurring report with new numbers, different news"
         )
     model = load_model(v.relation_model)
-    assert s.probability is not None
     if rel is Relation.NEAR:
         return f"shingle jaccard {s.jaccard[i]:.2f} >= {v.near_jaccard:.2f}"
     if rel is Relation.PARTIAL and s.containment[i] >= v.partial_containment:

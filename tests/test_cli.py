@@ -236,7 +236,7 @@ def test_json_says_how_the_signatures_were_made(seed_paths):
         ).stdout
     )
     settings = data["settings"]
-    assert settings["fingerprint"] == "n1_w5_p64_s7_affine32"
+    assert settings["fingerprint"] == "n2_w5_p64_s7_affine32"
     assert settings["sign"]["num_perm"] == 64 and settings["sign"]["scheme"] == "affine32"
 
 

@@ -72,6 +72,7 @@ def test_jsonl_verdicts(feed, db):
         "containment": 1.0,
         "cosine": 1.0,
         "numbers": 1.0,
+        "probability": 1.0,
         "reason": "identical after normalisation",
         "stored": True,
     }

@@ -80,13 +80,18 @@ def test_copies_within_one_batch_are_found(make_store):
 
 def test_match_with_an_indexed_copy_is_reported_against_its_original(make_store):
     part = trimmed(A, 0.6)
-    quoting = part + " " + story(99, 80)  # holds the copy whole, but too little of the original
+    quoting = part + " " + story(99, 80)  # holds the copy whole, 60% of the original
     with LiveIndex(make_store()) as index:
         index.add([Article("orig", A)])
         assert verdicts(index.add([Article("copy", part)])) == [("copy", "partial", "orig")]
         out = index.add([Article("quote", quoting)])
-        assert (out[0].verdict, out[0].original, out[0].via) == ("partial", "orig", "copy")
-        assert out[0].scores.containment >= 0.9  # against the copy it quotes whole
+        assert (out[0].verdict, out[0].original) == ("partial", "orig")
+        # Reported against its original: directly when the relation model relates the two (it
+        # holds 60% of it), else via the copy it quotes whole.
+        if out[0].via is None:
+            assert "relation model" in out[0].reason
+        else:
+            assert out[0].via == "copy" and out[0].scores.containment >= 0.9
 
 
 def test_template_with_other_figures_is_new_with_a_note(make_store):

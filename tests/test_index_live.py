@@ -58,11 +58,14 @@ def test_same_duplicates_as_the_batch_detector_on_bbc(bbc_dir):
     # The originals may differ (the index keeps the first arrival, the batch the earliest or most
     # complete text, and a copy of a copy is reported via that copy where the batch splits it off),
     # but about as many articles are copies, and nearly every copy the index reports is a pair the
-    # batch detector confirmed too (identical texts counted as one).
-    assert result.duplicates > 100 and abs(len(live) - result.duplicates) <= 2
+    # batch detector confirmed too (identical texts counted as one). The index weighs words by the
+    # document frequencies seen so far, the batch by the whole corpus: rewrites near the model's
+    # threshold may fall either side, hence a margin of 3% of the copies.
+    margin = max(2, round(0.03 * result.duplicates))
+    assert result.duplicates > 100 and abs(len(live) - result.duplicates) <= margin
     assert (
         sum(frozenset((same(v.id), same(v.via or v.original))) in confirmed for v in live)
-        >= len(live) - 2
+        >= len(live) - margin
     )
 
 

@@ -8,6 +8,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from newsdedup.text.normalize import normalize_text
 from newsdedup.text.tokenize import ELIDED_WORDS, canonical, fold_char, token_hash, tokenize, words
 
 APOSTROPHES = "'\u2019\u2018\u02bc\u02bb`\u00b4\u2032\u201b"
@@ -122,7 +123,7 @@ def test_french_elision_accents_and_numbers():
         "otan",
         "a",
         "lundi",
-        "1,750",
+        "1750",  # a thousands separator is dropped
         "obus",
         "a",
         "5.93",
@@ -180,7 +181,7 @@ def test_batching_does_not_change_tokens(texts):
 
 def test_number_flags_mark_tokens_with_digits():
     batch = tokenize(["grain 31 ships 1,750 x2"])
-    assert batch.flags.tolist() == [0, 1, 0, 1, 1]
+    assert batch.flags.tolist() == [0, 3, 0, 3, 1]  # 3: a number, 1: a word with a digit
     assert np.all(batch.flags[batch.hashes == token_hash("grain")] == 0)
 
 
@@ -196,3 +197,20 @@ def test_folding_twice_changes_nothing():
         ]
         assert changed == []
     assert canonical("𝑨𝒃𝒄") == "abc"  # mathematical letters decompose to capitals, then fold
+
+
+def test_every_scripts_digits_and_number_formats_hash_alike():
+    same = [
+        ["1,234.5 tonnes", "1.234,5 tonnes", "١٬٢٣٤٫٥ tonnes", "۱٬۲۳۴٫۵ tonnes"],
+        ["rose 42 pct", "rose ٤٢ pct", "rose ۴۲ pct", "rose ४२ pct", "rose ４２ pct"],
+        ["24.3 overs", "24,3 overs"],
+    ]
+    for group in same:
+        batch = tokenize([normalize_text(t) for t in group])
+        first = batch.doc(0).tolist()
+        assert all(batch.doc(i).tolist() == first for i in range(1, len(group))), group
+        doc_flags = batch.flags[batch.offsets[0] : batch.offsets[1]]
+        assert np.count_nonzero(doc_flags) == 1  # one figure
+    # A decimal point is not a thousands separator: these stay different figures.
+    batch = tokenize(["1.5", "15", "1,750", "1.75", "3:30", "330"])
+    assert len(set(batch.hashes.tolist())) == 6

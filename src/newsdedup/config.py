@@ -8,9 +8,9 @@ stored with every persisted signature and checked when an index is reopened.
 Example:
     >>> cfg = DetectorConfig()
     >>> cfg.fingerprint()
-    'n1_w5_p128_s1_affine32'
+    'n2_w5_p128_s1_affine32'
     >>> DetectorConfig(shingle=ShingleConfig(kind="char", size=7)).fingerprint()
-    'n1_c7_p128_s1_affine32'
+    'n2_c7_p128_s1_affine32'
 """
 
 from __future__ import annotations
@@ -30,8 +30,9 @@ __all__ = [
     "VerifyConfig",
 ]
 
-#: Bumped whenever normalisation changes the tokens it produces.
-NORMALIZER_VERSION = 1
+#: Bumped whenever normalisation changes the tokens it produces (2: every
+#: script's digits folded to ASCII, number formats written one way).
+NORMALIZER_VERSION = 2
 
 ShingleKind = Literal["word", "char"]
 
@@ -209,10 +210,12 @@ class VerifyConfig:
         near_jaccard: Shingle Jaccard at or above which a pair is ``near``.
         partial_containment: Share of the smaller article's shingles found in
             the larger one at or above which a pair is ``partial``.
-        rewrite_cosine: TF-IDF cosine at or above which a pair with little
-            shared phrasing is a ``rewrite``...
-        rewrite_containment: ...provided this share of the smaller article's
-            3-word phrases also appears in the other.
+        rewrite_cosine: TF-IDF cosine below which a pair under the near and
+            partial thresholds is never a copy: the relation model is asked
+            only at or above it (a floor, so a scan does not weigh millions of
+            unrelated pairs; raise it to make rewrites stricter)...
+        rewrite_containment: ...and the share of the smaller article's
+            3-word phrases that must also appear in the other.
         template_figures: A match where at least this share of the shorter
             text matches only when figures are ignored is a ``template``:
             the same report with new numbers (a daily market report, a
@@ -221,16 +224,27 @@ class VerifyConfig:
             at least ``resend_hours`` apart: a wire service re-sends or
             corrects a dispatch within hours, and repeats a template on
             another day.
-        resend_hours: See ``template_figures_dated``.
+        resend_hours: See ``template_figures_dated``; also the gap from which a
+            match whose figures changed in place (a new value after the same
+            words) is a template. Twelve hours: a daily report comes about a
+            day later (sometimes minutes under 24 hours), corrections within
+            hours.
+        relation_model: Path of a relation model file (``newsdedup train``);
+            None uses the model shipped with newsdedup.
+        relation_threshold: Model probability at or above which a pair below
+            the near and partial thresholds is a copy; None uses the
+            threshold stored in the model.
     """
 
     near_jaccard: float = 0.8
     partial_containment: float = 0.7
-    rewrite_cosine: float = 0.6
-    rewrite_containment: float = 0.3
+    rewrite_cosine: float = 0.35
+    rewrite_containment: float = 0.05
     template_figures: float = 0.1
     template_figures_dated: float = 0.05
-    resend_hours: float = 24.0
+    resend_hours: float = 12.0
+    relation_model: str | None = None
+    relation_threshold: float | None = None
 
     def validate(self) -> None:
         for name in (
@@ -244,6 +258,8 @@ class VerifyConfig:
             value = getattr(self, name)
             _check(0.0 <= value <= 1.0, f"{name.replace('_', ' ')} must be in [0, 1], not {value}")
         _check(self.resend_hours >= 0, "resend_hours must not be negative")
+        t = self.relation_threshold
+        _check(t is None or 0.0 < t < 1.0, f"relation threshold must be in (0, 1), not {t}")
 
 
 @dataclass(frozen=True)

@@ -35,6 +35,7 @@ __all__ = [
     "IndexDamaged",
     "IndexStoreError",
     "InputError",
+    "ModelError",
     "NewsDedupError",
     "NoArticlesError",
     "NotAnIndex",
@@ -74,6 +75,10 @@ class ConfigError(NewsDedupError):
     """An option value, or a combination of them, makes no sense."""
 
     exit_code = 2
+
+
+class ModelError(ConfigError):
+    """A relation model file is missing, of another version or malformed, or cannot be trained."""
 
 
 class OutputError(NewsDedupError):

@@ -150,20 +150,26 @@ class Scores:
             the lower of the share of the smaller text's distinct figures
             found in the other, and 1 minus the share of the shorter text
             that matches the other only once figures are ignored.
+        probability: The relation model's probability that the two are a
+            copy (1.0 for identical texts; None where no model was asked).
     """
 
     jaccard: float
     containment: float
     cosine: float
     numbers: float = 1.0
+    probability: float | None = None
 
     def to_dict(self) -> dict[str, float]:
-        return {
+        out = {
             "jaccard": round(self.jaccard, 4),
             "containment": round(self.containment, 4),
             "cosine": round(self.cosine, 4),
             "numbers": round(self.numbers, 4),
         }
+        if self.probability is not None:
+            out["probability"] = round(self.probability, 4)
+        return out
 
 
 @dataclass(slots=True, frozen=True)

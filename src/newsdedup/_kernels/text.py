@@ -19,11 +19,12 @@ WORD = 1  # letter or mark that belongs to a word
 SINGLE = 2  # a character of a script written without spaces: a token by itself
 APOS = 3  # apostrophe: elision or separator
 SKIP = 4  # diacritic or zero-width character: dropped, does not split a word
-JOIN = 5  # , . : - / : part of a number when between two digits, else separator
+JOIN = 5  # , . : - / ٫ ٬ : part of a number when between two digits, else separator
 DIGIT = 6  # a digit: word character that marks the token as a number
 
 SPACE_TOKEN = np.uint32(0x9E3779B9)  # stands for a run of separators in character mode
-FLAG_NUMBER = np.uint8(1)
+FLAG_NUMBER = np.uint8(1)  # the token holds a digit
+FLAG_PURE = np.uint8(2)  # ...and nothing but digits and number separators (not ``1evel``)
 
 
 @njit(cache=True, inline="always")
@@ -80,6 +81,40 @@ def _class_at(buf, i, end, table, fold):
 
 
 @njit(cache=True)
+def _number_separator(buf, j, end, table, fold, cp):
+    """What a separator inside a number adds to its hash, so formats compare alike.
+
+    ``, . ٫ ٬`` followed by exactly three digits (and no more) separate
+    thousands: nothing. Otherwise they are a decimal point: ``.``. Any other
+    joiner (``: - /``) is itself. So ``1,234.5`` and ``1.234,5`` hash alike.
+    """
+    if cp != 44 and cp != 46 and cp != 0x066B and cp != 0x066C:
+        return cp
+    digits = 0
+    while j < end:
+        _, cls, ln = _read(buf, j, table, fold)
+        if cls == SKIP:
+            j += ln
+            continue
+        if cls != DIGIT:
+            break
+        digits += 1
+        j += ln
+    if digits == 3 and cp != 0x066B:
+        return 0
+    return 46
+
+
+@njit(cache=True, inline="always")
+def _number_flag(has_digit, has_letter):
+    if not has_digit:
+        return np.uint8(0)
+    if has_letter:
+        return FLAG_NUMBER
+    return np.uint8(FLAG_NUMBER | FLAG_PURE)
+
+
+@njit(cache=True)
 def _is_elided(token_hash, elisions):
     for j in range(elisions.shape[0]):
         if elisions[j] == token_hash:
@@ -130,6 +165,7 @@ def _word_tokens(buf, lo, hi, table, fold, elisions, hashes, flags, starts, ends
     tok_start = lo
     tok_end = lo
     has_digit = False
+    has_letter = False
     prev = SEP
     i = lo
     while i < hi:
@@ -151,16 +187,20 @@ def _word_tokens(buf, lo, hi, table, fold, elisions, hashes, flags, starts, ends
             and in_tok
             and _class_at(buf, i + ln, hi, table, fold) == DIGIT
         ):
-            state = _mix(state, cp)
+            sep = _number_separator(buf, i + ln, hi, table, fold, cp)
+            if sep != 0:
+                state = _mix(state, sep)
             prev = WORD
             i += ln
             continue
         if cls == WORD or cls == DIGIT:
             if not in_tok:
                 in_tok, tok_start, state, has_digit = True, i, FNV_OFFSET, False
+                has_letter = False
             state = _mix(state, cp)
             tok_end = i + ln
             has_digit = has_digit or cls == DIGIT
+            has_letter = has_letter or cls == WORD
             prev = cls
             i += ln
             continue
@@ -168,7 +208,7 @@ def _word_tokens(buf, lo, hi, table, fold, elisions, hashes, flags, starts, ends
             h = _finish(state)
             following = _class_at(buf, i + ln, hi, table, fold) if cls == APOS else SEP
             if not ((following == WORD or following == DIGIT) and _is_elided(h, elisions)):
-                flag = FLAG_NUMBER if has_digit else np.uint8(0)
+                flag = _number_flag(has_digit, has_letter)
                 t = _emit(hashes, flags, starts, ends, t, h, flag, tok_start, tok_end)
             in_tok = False
         if cls == SINGLE:
@@ -186,7 +226,7 @@ def _word_tokens(buf, lo, hi, table, fold, elisions, hashes, flags, starts, ends
         prev = cls
         i += ln
     if in_tok:
-        flag = FLAG_NUMBER if has_digit else np.uint8(0)
+        flag = _number_flag(has_digit, has_letter)
         t = _emit(hashes, flags, starts, ends, t, _finish(state), flag, tok_start, tok_end)
     return t
 

@@ -26,17 +26,6 @@ if TYPE_CHECKING:
 __all__ = ["VerifiedPairs", "assemble_result", "exact_groups"]
 
 _DUPLICATE_CODES = np.array([RELATION_CODES[r] for r in Relation if r.is_duplicate], np.int8)
-_FIELDS = (
-    "jaccard",
-    "containment",
-    "cosine",
-    "phrases",
-    "numbers",
-    "figures",
-    "apart",
-    "n_shingles",
-    "exact",
-)
 
 
 def exact_groups(keys: np.ndarray, rank: np.ndarray) -> tuple[np.ndarray, dict[int, list[int]]]:
@@ -78,19 +67,12 @@ class VerifiedPairs:
         if self._flat is None:
             if not self._parts:
                 empty = np.zeros(0, np.int64)
-                self._flat = (
-                    empty,
-                    empty,
-                    np.zeros(0, np.int8),
-                    _no_scores(),
-                )
+                self._flat = (empty, empty, np.zeros(0, np.int8), PairScores.concat([]))
             else:
                 a = np.concatenate([p[0] for p in self._parts])
                 b = np.concatenate([p[1] for p in self._parts])
                 codes = np.concatenate([p[2] for p in self._parts])
-                scores = PairScores(
-                    *[np.concatenate([getattr(p[3], f) for p in self._parts]) for f in _FIELDS]
-                )
+                scores = PairScores.concat([p[3] for p in self._parts])
                 self._flat = (a, b, codes, scores)
         return self._flat
 
@@ -126,21 +108,6 @@ class VerifiedPairs:
         return np.flatnonzero(self._arrays()[2] != 0)
 
 
-def _no_scores() -> PairScores:
-    none, no = np.zeros(0), np.zeros(0, bool)
-    return PairScores(
-        jaccard=none,
-        containment=none,
-        cosine=none,
-        phrases=none,
-        numbers=none,
-        figures=none,
-        apart=no,
-        n_shingles=none,
-        exact=no,
-    )
-
-
 def _confirmed(code: int) -> Relation:
     """The relation of a verified pair's code (pairs of no relation are never kept)."""
     relation = relation_of(code)
@@ -163,7 +130,7 @@ def _clusters(
     corpus: Corpus, groups, verified: VerifiedPairs, twins: dict[int, list[int]]
 ) -> list[Cluster]:
     ids = corpus.ids
-    exact = Scores(1.0, 1.0, 1.0, 1.0)
+    exact = Scores(1.0, 1.0, 1.0, 1.0, 1.0)
     out: list[tuple[int, list[Member]]] = []
     clustered: set[int] = set()
     for original, docs in groups:
@@ -204,7 +171,7 @@ def _matches(
                 explain_reason(code, scores, int(i), config),
             )
         )
-    exact = Scores(1.0, 1.0, 1.0, 1.0)
+    exact = Scores(1.0, 1.0, 1.0, 1.0, 1.0)
     for rep, copies in twins.items():
         matches.extend(
             Match(ids[rep], ids[t], Relation.EXACT, exact, "identical after normalisation")

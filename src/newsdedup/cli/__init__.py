@@ -19,6 +19,7 @@ from .compare import compare
 from .evaluate import evaluate
 from .index import index_app
 from .scan import dedup, pairs, scan
+from .train import train
 
 app = typer.Typer(
     name="newsdedup",
@@ -36,6 +37,7 @@ app.command()(pairs)
 app.command()(dedup)
 app.command()(compare)
 app.command()(evaluate)
+app.command()(train)
 app.add_typer(index_app)
 
 

@@ -137,8 +137,28 @@ RewriteOpt = Annotated[
     float | None,
     typer.Option(
         "--rewrite-cosine",
-        help="TF-IDF cosine from which a reworded pair is 'rewrite'.",
+        help="TF-IDF cosine below which a pair under the near and partial bars is never a "
+        "copy; above it the relation model decides.",
         rich_help_panel="Detection",
+    ),
+]
+RelationModelOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--relation-model",
+        help="Relation model file (JSON, made by 'newsdedup train') instead of the shipped one.",
+        rich_help_panel="Detection",
+        show_default=False,
+    ),
+]
+RelationThresholdOpt = Annotated[
+    float | None,
+    typer.Option(
+        "--relation-threshold",
+        help="Model probability from which a pair under the near and partial bars is a copy "
+        "(default: the model's own).",
+        rich_help_panel="Detection",
+        show_default=False,
     ),
 ]
 TemplateOpt = Annotated[
@@ -274,6 +294,8 @@ class MatchOptions:
     template_figures: TemplateOpt = DEFAULTS.verify.template_figures
     shingle: ShingleOpt = ShingleKind.word
     shingle_size: ShingleSize = None
+    relation_model: RelationModelOpt = None
+    relation_threshold: RelationThresholdOpt = None
 
     def settings(self) -> dict[str, Any]:
         """The options as :meth:`DetectorConfig.from_options` takes them."""

@@ -80,6 +80,7 @@ class Verdict:
             parts.append(
                 f"jaccard={s.jaccard:.2f} containment={s.containment:.2f} cosine={s.cosine:.2f} "
                 f"numbers={s.numbers:.2f}"
+                + (f" probability={s.probability:.2f}" if s.probability is not None else "")
             )
         if self.note:
             parts.append(f"({self.note})")

@@ -9,9 +9,9 @@ Example:
     >>> from newsdedup.models import Cluster, Member, Relation, Result, Scores
     >>> r = Result(2, [Cluster(0, "a", [Member("b", Relation.NEAR, Scores(0.9, 0.95, 0.97))])], [])
     >>> out = io.StringIO(); write_clusters(r, "csv", out); print(out.getvalue().strip())
-    cluster,id,role,relation,jaccard,containment,cosine,numbers
-    0,a,original,,,,,
-    0,b,copy,near,0.9,0.95,0.97,1.0
+    cluster,id,role,relation,jaccard,containment,cosine,numbers,probability
+    0,a,original,,,,,,
+    0,b,copy,near,0.9,0.95,0.97,1.0,
 """
 
 from __future__ import annotations
@@ -25,12 +25,22 @@ from rich.markup import escape
 from rich.table import Table
 
 from ..judge.compare import Comparison
-from ..models import Match, Result
+from ..models import Match, Result, Scores
 
 __all__ = ["FORMATS", "summary_line", "write_clusters", "write_comparison", "write_matches"]
 
 FORMATS = ("table", "json", "jsonl", "csv")
-_SCORE_FIELDS = ("jaccard", "containment", "cosine", "numbers")
+_SCORE_FIELDS = ("jaccard", "containment", "cosine", "numbers", "probability")
+
+
+def _score_cells(scores: Scores) -> list[float | str]:
+    """The CSV cells of :data:`_SCORE_FIELDS` (empty where a score is unknown)."""
+    values = (getattr(scores, f) for f in _SCORE_FIELDS)
+    return [round(v, 4) if v is not None else "" for v in values]
+
+
+def _probability(scores: Scores) -> str:
+    return f"{scores.probability:.2f}" if scores.probability is not None else ""
 
 
 def _dumps(obj: object) -> str:
@@ -68,16 +78,26 @@ def _count(n: int, noun: str) -> str:
 
 def _cluster_table(result: Result) -> Table:
     table = Table(title=None, show_lines=False, header_style="bold")
-    for name in ("cluster", "article", "relation", "jaccard", "contain.", "cosine", "figures"):
+    numeric = ("cluster", "jaccard", "contain.", "cosine", "figures", "prob.")
+    for name in (
+        "cluster",
+        "article",
+        "relation",
+        "jaccard",
+        "contain.",
+        "cosine",
+        "figures",
+        "prob.",
+    ):
         table.add_column(
             name,
-            justify="right"
-            if name in ("cluster", "jaccard", "contain.", "cosine", "figures")
-            else "left",
+            justify="right" if name in numeric else "left",
             overflow="fold",
         )
     for c in result.clusters:
-        table.add_row(str(c.id), f"[bold]{escape(c.original)}[/bold]", "original", "", "", "", "")
+        table.add_row(
+            str(c.id), f"[bold]{escape(c.original)}[/bold]", "original", "", "", "", "", ""
+        )
         for m in c.members:
             s = m.scores
             table.add_row(
@@ -88,6 +108,7 @@ def _cluster_table(result: Result) -> Table:
                 f"{s.containment:.2f}",
                 f"{s.cosine:.2f}",
                 f"{s.numbers:.0%}",
+                _probability(s),
             )
     return table
 
@@ -103,7 +124,7 @@ def write_clusters(result: Result, fmt: str, out: TextIO) -> None:
         writer = csv.writer(out, lineterminator="\n")
         writer.writerow(["cluster", "id", "role", "relation", *_SCORE_FIELDS])
         for c in result.clusters:
-            writer.writerow([c.id, c.original, "original", "", "", "", "", ""])
+            writer.writerow([c.id, c.original, "original", "", *[""] * len(_SCORE_FIELDS)])
             for m in c.members:
                 writer.writerow(
                     [
@@ -111,7 +132,7 @@ def write_clusters(result: Result, fmt: str, out: TextIO) -> None:
                         m.id,
                         "copy",
                         m.relation.value,
-                        *(round(getattr(m.scores, f), 4) for f in _SCORE_FIELDS),
+                        *_score_cells(m.scores),
                     ]
                 )
     else:
@@ -138,13 +159,24 @@ def write_matches(matches: list[Match], fmt: str, out: TextIO) -> None:
                     m.a,
                     m.b,
                     m.relation.value,
-                    *(round(getattr(m.scores, f), 4) for f in _SCORE_FIELDS),
+                    *_score_cells(m.scores),
                     m.reason,
                 ]
             )
     else:
         table = Table(header_style="bold")
-        for name in ("a", "b", "relation", "jaccard", "contain.", "cosine", "figures", "reason"):
+        names = (
+            "a",
+            "b",
+            "relation",
+            "jaccard",
+            "contain.",
+            "cosine",
+            "figures",
+            "prob.",
+            "reason",
+        )
+        for name in names:
             table.add_column(name, overflow="fold")
         for m in matches:
             s = m.scores
@@ -156,6 +188,7 @@ def write_matches(matches: list[Match], fmt: str, out: TextIO) -> None:
                 f"{s.containment:.2f}",
                 f"{s.cosine:.2f}",
                 f"{s.numbers:.0%}",
+                _probability(s),
                 escape(m.reason),
             )
         Console(file=out, soft_wrap=False).print(table if matches else "No matching pairs found.")
@@ -175,6 +208,7 @@ def write_comparison(c: Comparison, fmt: str, out: TextIO, max_passages: int = 1
     console.print(
         f"  jaccard {s.jaccard:.3f}   containment {s.containment:.3f}   tf-idf cosine {s.cosine:.3f}"
         f"   3-word phrases {c.phrases:.3f}   figures agree {s.numbers:.0%}"
+        + (f"   model probability {s.probability:.3f}" if s.probability is not None else "")
     )
     console.print(f"Why: {escape(c.reason)}")
     console.print(

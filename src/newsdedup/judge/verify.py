@@ -39,7 +39,7 @@ Example:
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
+from dataclasses import dataclass, field, fields
 
 import numpy as np
 
@@ -49,9 +49,22 @@ from ..config import DetectorConfig
 from ..models import Relation, Scores
 from ..sketch.shingle import shingle_sets, sorted_sets
 from ..text.tokenize import token_hash
+from .datachange import changed_figures
+from .decide import MIN_SHINGLES, decide, learned_reason, unlearned_reason
+from .features import feature_matrix
+from .model import RelationModel, load_model
 from .tfidf import TermVectors, cosine_pairs, terms
 
-__all__ = ["NONE", "RELATION_CODES", "RELATION_NAMES", "PairScores", "Verifier", "explain_reason"]
+__all__ = [
+    "NONE",
+    "RELATION_CODES",
+    "RELATION_NAMES",
+    "PairScores",
+    "Verifier",
+    "explain_reason",
+    "is_flagged",
+    "relation_codes",
+]
 
 NONE = 0
 RELATION_CODES = {
@@ -65,16 +78,16 @@ RELATION_NAMES = {0: "none", **{code: rel.value for rel, code in RELATION_CODES.
 _CODE_TO_RELATION = {code: rel for rel, code in RELATION_CODES.items()}
 
 #: A text of fewer shingles than this is too short to call contained in another.
-MIN_PARTIAL_SHINGLES = 8
-#: A text of fewer shingles than this is too short to call a rewrite: short
-#: wire items (dividends, earnings tables) share their fixed wording by design.
-MIN_REWRITE_SHINGLES = 40
-#: A reworded copy keeps its facts: at least this share of the figures of the
-#: smaller text must appear in the other (when it has two or more). Recurring
-#: wire reports (weekly rainfall, daily money-market help) keep half of theirs.
-REWRITE_FIGURES_AGREE = 2 / 3
+MIN_PARTIAL_SHINGLES = MIN_SHINGLES
+#: Figures changed in place (a new value after the same two words) that make a
+#: match published apart a template. Two: one new value may be a correction or
+#: a scanning error (``1986/87`` read ``198``); two are new data.
+MIN_CHANGED_FIGURES = 2
 #: Phrase length for the rewrite check: reworded copies keep short phrases.
 PHRASE_SIZE = 3
+
+
+_NOT_GIVEN = np.zeros(0)
 
 
 @dataclass
@@ -92,18 +105,54 @@ class PairScores:
     apart: np.ndarray  # both published, at least resend_hours apart
     n_shingles: np.ndarray  # size of the smaller shingle set
     exact: np.ndarray  # identical token sequences
+    # Filled in by ``__post_init__`` when not given (empty arrays stand for "not given").
+    n_larger: np.ndarray = field(default_factory=lambda: _NOT_GIVEN)  # larger shingle set
+    gap_hours: np.ndarray = field(default_factory=lambda: _NOT_GIVEN)  # NaN: a date unknown
+    probability: np.ndarray = field(default_factory=lambda: _NOT_GIVEN)  # the model's
+    words: np.ndarray = field(default_factory=lambda: _NOT_GIVEN)  # share of distinct words kept
+    word_pairs: np.ndarray = field(default_factory=lambda: _NOT_GIVEN)  # same, 2-word phrases
+    changed: np.ndarray = field(default_factory=lambda: _NOT_GIVEN)  # see judge.datachange
+
+    def __post_init__(self) -> None:
+        n = len(self.jaccard)
+        defaults = {
+            "n_larger": lambda: np.asarray(self.n_shingles).copy(),
+            "gap_hours": lambda: np.full(n, np.nan),
+            "probability": lambda: np.zeros(n),
+            "words": lambda: np.asarray(self.phrases, np.float64).copy(),
+            "word_pairs": lambda: np.asarray(self.phrases, np.float64).copy(),
+            "changed": lambda: np.zeros(n, np.int64),
+        }
+        for name, make in defaults.items():
+            if len(getattr(self, name)) != n:
+                setattr(self, name, make())
 
     def __len__(self) -> int:
         return len(self.jaccard)
 
+    def take(self, rows: np.ndarray) -> PairScores:
+        """The scores of some pairs only."""
+        return PairScores(*[getattr(self, f.name)[rows] for f in fields(self)])
+
+    @classmethod
+    def concat(cls, parts: list[PairScores]) -> PairScores:
+        """The scores of several chunks of pairs, one after the other."""
+        if not parts:
+            z = np.zeros(0)
+            return cls(
+                z, z, z, z, z, z, np.zeros(0, bool), np.zeros(0, np.int64), np.zeros(0, bool)
+            )
+        return cls(*[np.concatenate([getattr(p, f.name) for p in parts]) for f in fields(cls)])
+
     def scores(self, i: int) -> Scores:
         if self.exact[i]:
-            return Scores(1.0, 1.0, 1.0, 1.0)
+            return Scores(1.0, 1.0, 1.0, 1.0, 1.0)
         return Scores(
             float(self.jaccard[i]),
             float(self.containment[i]),
             float(self.cosine[i]),
             float(min(self.numbers[i], self.figures[i])),
+            float(self.probability[i]),
         )
 
 
@@ -133,7 +182,8 @@ def _figures_masked(tokens: np.ndarray, which: np.ndarray) -> np.ndarray:
     return np.where(which, FIGURE_PLACEHOLDER, tokens).astype(np.uint32)
 
 
-#: Month names (and their usual abbreviations) of the languages news is mostly read in here.
+#: Month names (and their usual abbreviations) of the languages news is mostly read in here,
+#: Urdu and Arabic included (a newspaper dates its story ``2 دسمبر``).
 MONTHS = [
     "january",
     "february",
@@ -209,6 +259,32 @@ MONTHS = [
     "outubro",
     "novembro",
     "dezembro",
+    # Urdu, then Arabic (Gregorian calendar)
+    "جنوری",
+    "فروری",
+    "مارچ",
+    "اپریل",
+    "مئی",
+    "جون",
+    "جولائی",
+    "اگست",
+    "ستمبر",
+    "اکتوبر",
+    "نومبر",
+    "دسمبر",
+    "يناير",
+    "فبراير",
+    "مارس",
+    "أبريل",
+    "ابريل",
+    "مايو",
+    "يونيو",
+    "يوليو",
+    "أغسطس",
+    "سبتمبر",
+    "أكتوبر",
+    "نوفمبر",
+    "ديسمبر",
 ]
 
 
@@ -275,12 +351,17 @@ class Verifier:
     Args:
         config: Thresholds (``config.verify``) and shingle settings.
         tfidf: IDF model fitted on the corpus.
+        model: The relation model; by default the one ``config.verify.relation_model``
+            names (or the shipped one).
     """
 
-    def __init__(self, config: DetectorConfig, tfidf: TermVectors) -> None:
+    def __init__(
+        self, config: DetectorConfig, tfidf: TermVectors, model: RelationModel | None = None
+    ) -> None:
         self.config = config
         self.tfidf = tfidf
         self.char_mode = config.shingle.kind == "char"
+        self.model = model or load_model(config.verify.relation_model)
 
     def score(
         self,
@@ -316,9 +397,15 @@ class Verifier:
         v = self.config.verify
         copied = (jaccard >= v.near_jaccard) | (containment >= v.partial_containment)
         phrases = containment.copy() if k == PHRASE_SIZE or self.char_mode else np.zeros(len(left))
+        # What the model reads, for every pair that may be reported: the copies by
+        # overlap and those above the cosine floor (the others are never matches).
+        need = copied | (cosine >= v.rewrite_cosine) if lazy else np.ones(len(left), bool)
         if k != PHRASE_SIZE and not self.char_mode:
-            need = ~copied & (cosine >= v.rewrite_cosine) if lazy else np.ones(len(left), bool)
             phrases[need] = _containment(tokens, offsets, left[need], right[need], PHRASE_SIZE)
+        # Words and word pairs kept: what a rewrite keeps besides phrases.
+        words, pairs = np.zeros(len(left)), np.zeros(len(left))
+        words[need] = _containment(tokens, offsets, left[need], right[need], 1)
+        pairs[need] = _containment(tokens, offsets, left[need], right[need], 2)
         # Figures only matter where the text matched: elsewhere they stay at 1.
         need = (
             copied | ((cosine >= v.rewrite_cosine) & (phrases >= v.rewrite_containment))
@@ -339,41 +426,72 @@ class Verifier:
             tokens, is_figure & ~dates, offsets, left[need], right[need]
         )
         apart = _published_apart(published, left, right, v.resend_hours)
+        # Figures changed in place, where it decides: matches published days apart.
+        changed = np.zeros(len(left), np.int64)
+        moved = need & apart
+        changed[moved] = changed_figures(tokens, flags, offsets, left[moved], right[moved], dates)
         exact = _same_sequences(tokens, offsets, left, right)
-        return PairScores(
-            jaccard, containment, cosine, phrases, numbers, figures, apart, smaller, exact
+        gap = np.full(len(left), np.nan)
+        if published is not None:
+            gap = np.abs(published[left] - published[right]) / 3600.0
+        out = PairScores(
+            jaccard,
+            containment,
+            cosine,
+            phrases,
+            numbers,
+            figures,
+            apart,
+            smaller,
+            exact,
+            np.maximum(size_l, size_r),
+            gap,
+            words=words,
+            word_pairs=pairs,
+            changed=changed,
         )
+        out.probability = np.where(exact, 1.0, self.model.probability(feature_matrix(out)))
+        return out
 
     def relations(self, s: PairScores) -> np.ndarray:
-        """Relation code of every scored pair (``NONE`` when not a match)."""
-        v = self.config.verify
-        near = s.jaccard >= v.near_jaccard
-        partial = (
-            ~near
-            & (s.containment >= v.partial_containment)
-            & (s.n_shingles >= MIN_PARTIAL_SHINGLES)
-        )
-        rewrite = (
-            ~near
-            & ~partial
-            & (s.cosine >= v.rewrite_cosine)
-            & (s.phrases >= v.rewrite_containment)
-            & (s.n_shingles >= MIN_REWRITE_SHINGLES)
-        )
-        if self.char_mode or not self.config.lsh.rewrite_pass:
-            rewrite[:] = False
-        matched = near | partial | rewrite
-        figures_only = 1.0 - s.numbers
-        bar = np.where(s.apart, v.template_figures_dated, v.template_figures)
-        template = matched & ~s.exact & (figures_only > 0) & (figures_only >= bar - 1e-9)
-        template |= rewrite & (s.figures < REWRITE_FIGURES_AGREE)
-        codes = np.zeros(len(s), np.int8)
-        codes[rewrite] = RELATION_CODES[Relation.REWRITE]
-        codes[partial] = RELATION_CODES[Relation.PARTIAL]
-        codes[near] = RELATION_CODES[Relation.NEAR]
-        codes[s.exact] = RELATION_CODES[Relation.EXACT]
-        codes[template] = RELATION_CODES[Relation.TEMPLATE]
-        return codes
+        """Relation code of every scored pair (``NONE`` when not a match); see :func:`relation_codes`."""
+        return relation_codes(s, self.config, self.model)
+
+
+def relation_codes(
+    s: PairScores, config: DetectorConfig, model: RelationModel | None = None
+) -> np.ndarray:
+    """Relation code of every scored pair (``NONE`` when not a match).
+
+    ``exact`` is token identity; ``near`` and ``partial`` pairs at or above
+    their thresholds are copies whatever the model says; below them the
+    relation model decides on ``s.probability`` (see
+    :mod:`newsdedup.judge.decide`); the figure guard then keeps templates
+    apart. The one rule of the batch scan, ``compare`` and the live index.
+    """
+    v = config.verify
+    model = model or load_model(v.relation_model)
+    learned_ok = config.shingle.kind != "char" and config.lsh.rewrite_pass
+    d = decide(s, v, model, learned_ok)
+    matched = d.near | d.partial | d.rewrite
+    figures_only = 1.0 - s.numbers
+    bar = np.where(s.apart, v.template_figures_dated, v.template_figures)
+    template = matched & ~s.exact & (figures_only > 0) & (figures_only >= bar - 1e-9)
+    template |= d.look_alike
+    # A report repeated a day or more later with values changed in place: new data.
+    template |= matched & s.apart & ~s.exact & (s.changed >= MIN_CHANGED_FIGURES)
+    codes = np.zeros(len(s), np.int8)
+    codes[d.rewrite] = RELATION_CODES[Relation.REWRITE]
+    codes[d.partial] = RELATION_CODES[Relation.PARTIAL]
+    codes[d.near] = RELATION_CODES[Relation.NEAR]
+    codes[s.exact] = RELATION_CODES[Relation.EXACT]
+    codes[template] = RELATION_CODES[Relation.TEMPLATE]
+    return codes
+
+
+def is_flagged(codes: np.ndarray) -> np.ndarray:
+    """Which codes relate two articles as copies (exact, near, partial, rewrite; not template)."""
+    return np.isin(codes, [RELATION_CODES[r] for r in Relation if r.is_duplicate])
 
 
 def _same_sequences(
@@ -402,12 +520,20 @@ def explain_reason(code: int, s: PairScores, i: int, config: DetectorConfig) -> 
         return "identical after normalisation"
     if (
         rel is Relation.TEMPLATE
-        and s.figures[i] < REWRITE_FIGURES_AGREE
-        and s.numbers[i] >= 1.0 - 1e-9
+        and s.jaccard[i] < v.near_jaccard
+        and (s.containment[i] < v.partial_containment)
     ):
         return (
-            f"reworded look-alike (tf-idf cosine {s.cosine[i]:.2f}) but only {s.figures[i]:.0%} of the "
-            f"figures agree: different news in the same words"
+            f"look-alike (tf-idf cosine {s.cosine[i]:.2f}, {s.phrases[i]:.0%} of 3-word phrases "
+            f"shared) that the relation model would call a copy were its figures the same, but "
+            f"only {s.figures[i]:.0%} of the figures agree and {1 - s.numbers[i]:.0%} of the "
+            f"shorter text differs only in figures: different news in the same words"
+        )
+    if rel is Relation.TEMPLATE and s.apart[i] and s.changed[i] >= MIN_CHANGED_FIGURES:
+        n = int(s.changed[i])
+        return (
+            f"the same report published a day or more apart with {n} figure{'s' * (n > 1)} "
+            f"changed in place (a new value after the same words): new data, different news"
         )
     if rel is Relation.TEMPLATE:
         apart = " in articles published a day or more apart" if s.apart[i] else ""
@@ -415,15 +541,13 @@ def explain_reason(code: int, s: PairScores, i: int, config: DetectorConfig) -> 
             f"same wording but {1 - s.numbers[i]:.0%} of the shorter text differs only in figures and "
             f"dates{apart}: a recurring report with new numbers, different news"
         )
+    model = load_model(v.relation_model)
     if rel is Relation.NEAR:
         return f"shingle jaccard {s.jaccard[i]:.2f} >= {v.near_jaccard:.2f}"
-    if rel is Relation.PARTIAL:
+    if rel is Relation.PARTIAL and s.containment[i] >= v.partial_containment:
         return f"{s.containment[i]:.0%} of the shorter text is in the other (>= {v.partial_containment:.0%})"
-    if rel is Relation.REWRITE:
-        return (
-            f"reworded: tf-idf cosine {s.cosine[i]:.2f} >= {v.rewrite_cosine:.2f} and "
-            f"{s.phrases[i]:.0%} of 3-word phrases shared"
-        )
+    if rel in (Relation.PARTIAL, Relation.REWRITE):
+        return learned_reason(s, i, v, model)
     return "not a copy: " + ", ".join(_unmet(s, i, config))
 
 
@@ -439,12 +563,5 @@ def _unmet(s: PairScores, i: int, config: DetectorConfig) -> list[str]:
         unmet.append(f"containment {s.containment[i]:.2f} < {v.partial_containment:.2f}")
     if config.shingle.kind == "char" or not config.lsh.rewrite_pass:
         return unmet
-    if s.cosine[i] < v.rewrite_cosine:
-        unmet.append(f"cosine {s.cosine[i]:.2f} < {v.rewrite_cosine:.2f}")
-    if s.phrases[i] < v.rewrite_containment:
-        unmet.append(f"{s.phrases[i]:.0%} of 3-word phrases shared (< {v.rewrite_containment:.0%})")
-    if s.n_shingles[i] < MIN_REWRITE_SHINGLES and len(unmet) == 2:
-        unmet.append(
-            f"too short to judge as a rewrite ({s.n_shingles[i]} < {MIN_REWRITE_SHINGLES} shingles)"
-        )
+    unmet.append(unlearned_reason(s, i, v, load_model(v.relation_model)))
     return unmet

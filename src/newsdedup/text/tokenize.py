@@ -9,13 +9,17 @@ a match.
 Rules (after :func:`newsdedup.text.normalize.normalize_text`):
 
 * characters are folded first: lower case, and (by default) diacritics
-  removed (``É`` → ``e``), through a table built from Unicode's data;
+  removed (``É`` → ``e``), every script's digits to ASCII (``٣`` → ``3``),
+  through a table built from Unicode's data;
 
 * a token is a run of letters, digits and word-internal marks of any script;
 * characters of scripts written without spaces (Chinese, Japanese, Thai, Lao,
   Khmer, Myanmar) are tokens of their own, so word k-grams over them are
   character k-grams;
-* ``, . : - /`` between two digits stay inside a number (``1,750``, ``5.93``);
+* ``, . : - /`` (and Arabic ``٫ ٬``) between two digits stay inside a number
+  (``1,750``, ``5.93``), hashed in one format: a ``,`` or ``.`` before exactly
+  three final digits separates thousands and is dropped, otherwise it is a
+  decimal point (``1,234.5``, ``1.234,5`` and ``١٬٢٣٤٫٥`` are one number);
 * French and Italian elided words before an apostrophe are dropped
   (``l'otan`` → ``otan``); any other apostrophe separates;
 * combining diacritics (``e`` + U+0301), Arabic short vowels and
@@ -83,7 +87,8 @@ ELIDED_WORDS = (
 )
 
 _APOSTROPHES = "'\u2019\u2018\u02bc\u02bb`\u00b4\u2032\u201b"
-_JOINERS = ",.:-/"
+_JOINERS = ",.:-/\u066b\u066c"  # with the Arabic decimal and thousands separators
+_DECIMAL_MARKS = ",.\u066b\u066c"
 _NO_SPACE_SCRIPTS = (
     (0x0E00, 0x0E7F),  # Thai
     (0x0E80, 0x0EFF),  # Lao
@@ -123,6 +128,8 @@ def fold_char(ch: str, fold_accents: bool = True) -> str:
         >>> fold_char("É"), fold_char("É", fold_accents=False), fold_char("ß"), fold_char("北")
         ('e', 'é', 'ß', '北')
     """
+    if unicodedata.category(ch) == "Nd":
+        return str(unicodedata.digit(ch))  # every script's digits are ASCII digits
     low = ch.lower()
     if fold_accents:
         base = "".join(
@@ -144,7 +151,7 @@ def fold_table(fold_accents: bool = True) -> np.ndarray:
         if 0x3400 <= cp <= 0xA000 or 0xAC00 <= cp <= 0xDFFF or 0x20000 <= cp < 0x2F800:
             continue  # CJK ideographs, Hangul syllables, surrogates: no case, nothing to fold
         ch = chr(cp)
-        if ch.lower() != ch or decomposition(ch):
+        if ch.lower() != ch or decomposition(ch) or unicodedata.category(ch) == "Nd":
             table[cp] = ord(fold_char(ch, fold_accents))
     return table
 
@@ -180,18 +187,33 @@ def char_classes(fold_accents: bool = True) -> np.ndarray:
 def canonical(token: str, fold_accents: bool = True) -> str:
     """A token as it is hashed: folded characters, skipped characters left out.
 
+    Numbers are written one way: every script's digits as ASCII, thousands
+    separators dropped, the decimal mark a point.
+
     Example:
         >>> canonical("Réunion"), canonical("كَتَبَ") == canonical("كتب")
         ('reunion', True)
+        >>> canonical("1,234.5"), canonical("1.234,5"), canonical("١٬٢٣٤٫٥"), canonical("१२३")
+        ('1234.5', '1234.5', '1234.5', '123')
     """
     classes = char_classes(fold_accents)
-    out = []
+    kept = []
     for ch in token:
         folded = fold_char(ch, fold_accents)
         cp = ord(folded)
         if cp < _TABLE_SIZE and classes[cp] == K.SKIP:
             continue
-        out.append(folded)
+        kept.append(folded)
+    out = []
+    for i, ch in enumerate(kept):
+        if ch in _DECIMAL_MARKS and 0 < i < len(kept) - 1 and kept[i - 1].isdigit():
+            digits = 0
+            while i + 1 + digits < len(kept) and kept[i + 1 + digits].isdigit():
+                digits += 1
+            if digits == 3 and ch != "\u066b":
+                continue  # a thousands separator
+            ch = "."
+        out.append(ch)
     return "".join(out)
 
 
@@ -227,7 +249,8 @@ class TokenBatch:
 
     Attributes:
         hashes: uint32 token hashes, all documents back to back.
-        flags: uint8 per token; bit 0 set when the token holds a digit.
+        flags: uint8 per token; bit 0 set when the token holds a digit, bit 1 too
+            when it holds nothing but digits and number separators.
         offsets: int64, document ``i`` owns ``hashes[offsets[i]:offsets[i+1]]``.
         starts, ends: byte span of each token in ``data``.
         data: the UTF-8 bytes the spans refer to.

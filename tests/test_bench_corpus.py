@@ -114,6 +114,47 @@ class TestEdits:
         assert body.replace("\n\n", " ") in quoting.render().replace("\n\n", " ")
         assert 1.4 <= quoting.body_words() / dispatch.body_words() <= 2.6
 
+    @pytest.mark.parametrize("rate", [0.01, 0.04])
+    def test_ocr_characters_misreads_the_share_of_characters_asked(self, rate):
+        draft = long_draft()
+        for seed in range(5):
+            noisy, touched = ed.ocr_characters(draft, random.Random(seed), rate)
+            assert len(noisy.paragraphs) == len(draft.paragraphs)
+            changed, size = 0, 0
+            for before, after in zip(draft.paragraphs, noisy.paragraphs):
+                text, out = " ".join(before), " ".join(after)
+                size += len(text)
+                ops = difflib.SequenceMatcher(a=text, b=out, autojunk=False).get_opcodes()
+                changed += sum(max(i2 - i1, j2 - j1) for t, i1, i2, j1, j2 in ops if t != "equal")
+                # Only the errors of the issue: look-alikes, and spaces and commas lost.
+                assert set(Counter(text) - Counter(out)) <= set("l1iIo0Oemrn ,")
+                assert set(Counter(out) - Counter(text)) <= set("l1iIo0Oemrn")
+                assert len(out.split()) <= len(text.split())
+            # Each error changes one character (rn → m two); a diff may pair neighbours.
+            assert 0.6 * rate * size <= changed <= 2.2 * rate * size + 2, changed
+            assert changed / 2 - 2 <= touched <= 2 * changed
+
+    def test_wrapped_dispatch_is_its_share_of_a_longer_article(self):
+        dispatch = ed.Draft(
+            "Wire title", long_draft(1).paragraphs, dateline="PARIS, Mar 4 (Global Wire) -"
+        )
+        pool = iter(["Other story words here, quite unrelated to it."] * 400)
+        for seed in range(6):
+            wrapped = ed.wrap_in_long_article(
+                dispatch,
+                random.Random(seed),
+                lambda n: [next(pool) for _ in range(max(1, -(-n // 8)))],
+                (0.25, 0.40),
+            )
+            body = dispatch.render()
+            text = wrapped.render().replace("\n\n", " ")
+            assert body.replace("\n\n", " ") in text
+            share = (dispatch.body_words() + 7) / wrapped.body_words()
+            assert 0.23 <= share <= 0.42, share
+            # Paragraphs of other stories before and after, and a headline from them.
+            assert not text.startswith("PARIS") and not text.endswith(body[-20:])
+            assert wrapped.title != dispatch.title and "Other" in wrapped.title
+
     def test_boilerplate_is_fixed_per_outlet(self):
         outlet = make_outlets(random.Random(4), 5)[0]
         rng = random.Random(0)
@@ -211,10 +252,15 @@ class TestGeneratedCorpus:
         for g in copies:
             if "rewrite" in g["edit"]:
                 assert 0.04 <= g["touched"] <= 0.45
-            elif "noise" not in g["edit"]:
+            elif "noise" not in g["edit"] and "ocr" not in g["edit"]:
                 assert g["touched"] == 0.0
             if "quoted" in g["edit"]:
                 assert set(g["edit"]) <= {"quoted", "headline", "boilerplate"}
+            if "wrapped" in g["edit"]:
+                assert set(g["edit"]) <= {"wrapped", "headline", "boilerplate"}
+            if "ocr" in g["edit"]:
+                assert not {"rewrite", "noise", "quoted", "wrapped"} & set(g["edit"])
+                assert 0.0 < g["touched"] <= 0.4
         assert any(not g["edit"] for g in copies)  # exact republications exist
 
     def test_lengths_and_templates(self, corpus):

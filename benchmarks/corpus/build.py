@@ -37,8 +37,10 @@ from .generator import (
     EDIT_RATES,
     GENERATOR_VERSION,
     NOISE_RATE,
+    OCR_RATE,
     REWRITE_SHARE,
     TRIM_SHARE,
+    WRAPPED_SHARE,
     CorpusGenerator,
     Item,
 )
@@ -222,6 +224,8 @@ def write_corpus(
         "trim_share": TRIM_SHARE,
         "rewrite_share": REWRITE_SHARE,
         "noise_rate": NOISE_RATE,
+        "ocr_rate": OCR_RATE,
+        "wrapped_share": WRAPPED_SHARE,
         "workers": workers,
         "seconds": round(time.perf_counter() - started, 2),
     }

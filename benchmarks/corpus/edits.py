@@ -32,11 +32,13 @@ __all__ = [
     "apply_boilerplate",
     "group_paragraphs",
     "new_headline",
+    "ocr_characters",
     "ocr_noise",
     "quote_in_longer_text",
     "reorder_paragraphs",
     "rewrite",
     "trim_ending",
+    "wrap_in_long_article",
 ]
 
 Sampler = Callable[[int], list[str]]
@@ -146,6 +148,29 @@ def quote_in_longer_text(draft: Draft, rng: random.Random, sample: Sampler, fram
         quoted[0][0] = f"{draft.dateline} {quoted[0][0]}"
     paragraphs = [*group_paragraphs(before, rng), [framing], *quoted, *group_paragraphs(after, rng)]
     return Draft(draft.title, paragraphs)
+
+
+def wrap_in_long_article(
+    draft: Draft, rng: random.Random, other: Sampler, share: tuple[float, float]
+) -> Draft:
+    """The whole dispatch (dateline included) as ``share`` of a longer article on other stories.
+
+    An outlet's round-up or long read quotes the dispatch whole between its
+    own paragraphs, taken here from other stories (``other``); the dispatch
+    makes up a share drawn from ``share`` (the issue asks for 25–40%) of the
+    final body's words. The headline is cut from the wrapper's lead.
+    """
+    fraction = rng.uniform(*share)
+    quoted = [list(p) for p in draft.paragraphs]
+    if draft.dateline and quoted:
+        quoted[0][0] = f"{draft.dateline} {quoted[0][0]}"
+    inside = sum(s.count(" ") + 1 for p in quoted for s in p)
+    outside = round(inside * (1.0 - fraction) / fraction)
+    first = round(outside * rng.uniform(0.3, 0.7))
+    before, after = other(max(20, first)), other(max(20, outside - first))
+    wrapped = Draft(draft.title, [*group_paragraphs(before, rng), *quoted])
+    wrapped = Draft(draft.title, [*wrapped.paragraphs, *group_paragraphs(after, rng)])
+    return new_headline(wrapped, rng)
 
 
 # ---------------------------------------------------------------- word-level edits
@@ -341,3 +366,88 @@ def ocr_noise(draft: Draft, rng: random.Random, rate: float) -> tuple[Draft, int
             used.add((pi, wi))
             touched += 1 + words[wi].count(" ")  # a split word is one changed and one inserted
     return _from_paragraph_tokens(tokens, draft), touched
+
+
+#: Look-alike substitutions of OCR engines (the issue's list): l/1/i, o/0/e, rn/m.
+OCR_LOOKALIKES = {
+    "l": ("1", "i"),
+    "1": ("l", "i"),
+    "i": ("l", "1"),
+    "I": ("l", "1"),
+    "o": ("0", "e"),
+    "0": ("o", "O"),
+    "O": ("0",),
+    "e": ("o",),
+    "m": ("rn",),
+}
+#: Kinds of character error and their weights: look-alike, dropped space, dropped comma.
+OCR_ERRORS = (("lookalike", 0.7), ("space", 0.2), ("comma", 0.1))
+
+
+def _ocr_sites(text: str) -> dict[str, list[int]]:
+    sites: dict[str, list[int]] = {"lookalike": [], "space": [], "comma": [], "rn": []}
+    for at, ch in enumerate(text):
+        if ch in OCR_LOOKALIKES:
+            sites["lookalike"].append(at)
+        elif ch == " " and 0 < at < len(text) - 1:
+            sites["space"].append(at)
+        elif ch == ",":
+            sites["comma"].append(at)
+        if text.startswith("rn", at):
+            sites["rn"].append(at)
+    sites["lookalike"] += sites.pop("rn")
+    return sites
+
+
+def _ocr_paragraph(text: str, rng: random.Random, errors: int) -> tuple[str, set[int]]:
+    """``errors`` character errors in one paragraph; returns it and the word numbers hit."""
+    sites = _ocr_sites(text)
+    kinds, weights = zip(*OCR_ERRORS)
+    edits: dict[int, tuple[int, str]] = {}  # position → (characters replaced, replacement)
+    for _ in range(4 * errors):
+        if len(edits) >= errors:
+            break
+        kind = rng.choices(kinds, weights)[0]
+        if not sites[kind]:
+            continue
+        at = rng.choice(sites[kind])
+        if at in edits or at - 1 in edits or at + 1 in edits:
+            continue
+        if kind == "lookalike":
+            if text.startswith("rn", at):
+                edits[at] = (2, "m")
+            else:
+                edits[at] = (1, rng.choice(OCR_LOOKALIKES[text[at]]))
+        else:
+            edits[at] = (1, "")
+    words = set()
+    out, last = [], 0
+    for at in sorted(edits):
+        size, new = edits[at]
+        out.append(text[last:at] + new)
+        last = at + size
+        hit = text.count(" ", 0, at)
+        words.update((hit, hit + 1) if text[at] == " " else (hit,))
+    out.append(text[last:])
+    return "".join(out), words
+
+
+def ocr_characters(draft: Draft, rng: random.Random, rate: float) -> tuple[Draft, int]:
+    """A scanned copy: ``rate`` of the body's characters misread (look-alikes, lost spaces and commas).
+
+    The errors are those of the issue: look-alike substitutions (``l``/``1``/``i``,
+    ``o``/``0``/``e``, ``rn``/``m``, figures included), spaces dropped (two
+    words run together) and commas dropped (``1,250`` → ``1250``).
+
+    Returns:
+        The scanned draft and the number of words touched (a dropped space
+        touches the two words it joins).
+    """
+    paragraphs, touched = [], 0
+    for paragraph in draft.paragraphs:
+        text = " ".join(paragraph)
+        errors = int(rate * len(text)) + (rng.random() < rate * len(text) % 1)
+        noisy, words = _ocr_paragraph(text, rng, errors)
+        paragraphs.append([noisy])
+        touched += len(words)
+    return replace(draft, paragraphs=paragraphs), touched

@@ -24,15 +24,18 @@ from .sentences import SentenceBank
 
 __all__ = ["EDIT_RATES", "UNITS", "CorpusGenerator", "Item"]
 
-GENERATOR_VERSION = 1
+GENERATOR_VERSION = 2
 
 #: Chance that a copy gets each edit. ``exact`` copies get nothing else;
-#: ``quoted`` copies are a new article quoting the dispatch whole and get only
-#: ``headline`` and ``boilerplate`` besides; all other edits are drawn
-#: independently.
+#: ``quoted`` and ``wrapped`` copies are a new article quoting the dispatch
+#: whole and get only ``headline`` and ``boilerplate`` besides; ``ocr`` copies
+#: (a scanned archive's text) get no word-level edit besides; all other edits
+#: are drawn independently.
 EDIT_RATES = {
     "exact": 0.08,
     "quoted": 0.06,
+    "wrapped": 0.05,
+    "ocr": 0.08,
     "headline": 0.5,
     "trim": 0.3,
     "intro": 0.15,
@@ -45,6 +48,8 @@ EDIT_RATES = {
 TRIM_SHARE = (0.20, 0.60)  # share of body words cut from the end
 REWRITE_SHARE = (0.05, 0.30)  # share of body words the rewrite touches
 NOISE_RATE = (0.01, 0.05)  # share of words given an OCR error
+OCR_RATE = (0.01, 0.04)  # share of characters misread in an ``ocr`` copy
+WRAPPED_SHARE = (0.25, 0.40)  # the dispatch's share of a ``wrapped`` article's words
 COPIES = ((1, 30), (2, 25), (3, 18), (4, 12), (5, 9), (6, 6))  # (copies, weight) per dispatch
 BODY_WORDS = (300, 840)  # body length drawn here; the last sentence may add up to 60 words
 #: Unit weights chosen so that, by article count, about 55% are dispatches
@@ -84,6 +89,7 @@ class CorpusGenerator:
         self.rng = random.Random(seed)
         self.outlets = make_outlets(self.rng, OUTLETS)
         self.wires = make_wires()
+        self.topics = sorted(bank.topics)
 
     def unit(self, number: int, kind: str | None = None) -> list[Item]:
         """Unit ``number`` of the corpus (of a random kind unless ``kind`` is given).
@@ -159,21 +165,32 @@ class CorpusGenerator:
         def sample(words: int) -> list[str]:
             return self.bank.sample(rng, topic, words)
 
+        def other_stories(words: int) -> list[str]:
+            return self.bank.sample(rng, rng.choice(self.topics), words)
+
         done: list[str] = []
         if rng.random() < EDIT_RATES["quoted"]:
             draft = ed.quote_in_longer_text(draft, rng, sample, f"{wire} reported on {when:%A}:")
             draft, done = ed.new_headline(draft, rng), ["quoted", "headline"]
+        elif rng.random() < EDIT_RATES["wrapped"]:
+            draft = ed.wrap_in_long_article(draft, rng, other_stories, WRAPPED_SHARE)
+            done = ["wrapped", "headline"]
         else:
             draft, done = self._structural_edits(draft, sample)
         words, touched = draft.body_words(), 0
-        if "quoted" not in done and rng.random() < EDIT_RATES["rewrite"]:
+        whole = "quoted" in done or "wrapped" in done
+        scanned = not whole and rng.random() < EDIT_RATES["ocr"]
+        if not whole and not scanned and rng.random() < EDIT_RATES["rewrite"]:
             draft, count = ed.rewrite(draft, rng, rng.uniform(*REWRITE_SHARE))
             touched, done = touched + count, [*done, "rewrite"]
-        if "quoted" not in done and rng.random() < EDIT_RATES["noise"]:
+        if not whole and not scanned and rng.random() < EDIT_RATES["noise"]:
             draft, count = ed.ocr_noise(draft, rng, rng.uniform(*NOISE_RATE))
             touched, done = touched + count, [*done, "noise"]
-        if "quoted" not in done and rng.random() < EDIT_RATES["headline"]:
+        if not whole and rng.random() < EDIT_RATES["headline"]:
             draft, done = ed.new_headline(draft, rng), [*done, "headline"]
+        if scanned:
+            draft, count = ed.ocr_characters(draft, rng, rng.uniform(*OCR_RATE))
+            touched, done = touched + count, [*done, "ocr"]
         item = self._outlet_item(draft, outlet, when, "copy", cluster)
         item.edits = [*done, *item.edits]
         item.touched = round(min(1.0, touched / max(1, words)), 4)

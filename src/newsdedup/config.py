@@ -50,6 +50,8 @@ _OPTION_ALIASES: dict[str, tuple[str, str]] = {
     "near": ("verify", "near_jaccard"),
     "partial": ("verify", "partial_containment"),
 }
+#: The CLI's ``--no-...`` switches and the pass each one turns off.
+_SWITCHES = {"no_rewrites": "rewrite_pass", "no_ocr": "ocr_pass", "no_windows": "window_pass"}
 
 
 def _check(condition: bool, message: str) -> None:
@@ -178,6 +180,16 @@ class LSHConfig:
         rewrite_threshold: Word-set Jaccard that second pass is tuned for.
         common_words: Leave words that are common in the corpus (learned on
             the first articles of a run) out of those word sets.
+        ocr_pass: Also look for scanned (OCR-damaged) copies: a candidate
+            pass over OCR-folded character grams, which misread letters,
+            lost spaces and lost commas leave intact, and the same grams and
+            OCR-folded figures heard in verification.
+        ocr_threshold: Folded-gram Jaccard that pass is tuned for.
+        window_pass: Also sign long articles by windows (halves, quarters)
+            and band them against every whole article, so a dispatch quoted
+            inside a text up to eight times longer is proposed.
+        window_min: Fewest shingles of a window: articles of fewer than
+            twice as many get no windows.
     """
 
     threshold: float = 0.3
@@ -188,6 +200,10 @@ class LSHConfig:
     rewrite_pass: bool = True
     rewrite_threshold: float = 0.4
     common_words: bool = True
+    ocr_pass: bool = True
+    ocr_threshold: float = 0.5
+    window_pass: bool = True
+    window_min: int = 200
 
     def validate(self, num_perm: int) -> None:
         _check(0.0 < self.threshold < 1.0, "LSH threshold must be strictly between 0 and 1")
@@ -200,6 +216,8 @@ class LSHConfig:
         _check(
             0.0 < self.rewrite_threshold < 1.0, "rewrite threshold must be strictly between 0 and 1"
         )
+        _check(0.0 < self.ocr_threshold < 1.0, "OCR threshold must be strictly between 0 and 1")
+        _check(self.window_min >= 8, "window_min must be at least 8 shingles")
 
 
 @dataclass(frozen=True)
@@ -318,7 +336,7 @@ class DetectorConfig:
 
         Names are settings fields (``near_jaccard``, ``num_perm``), or the
         CLI's option names (``near``, ``partial``, ``shingle``,
-        ``no_rewrites``); ``shingle_kind`` is ``shingle``. ``None`` means
+        ``no_rewrites``, ``no_ocr``, ``no_windows``); ``shingle_kind`` is ``shingle``. ``None`` means
         "keep the value of ``base``" (the defaults when no base is given).
         A shingle kind other than the base's, without a size, takes that
         kind's default size (:data:`DEFAULT_SHINGLE_SIZE`). Unknown names
@@ -338,8 +356,8 @@ class DetectorConfig:
             name: {} for name in ("normalize", "shingle", "sign", "lsh", "verify")
         }
         for key, value in options.items():
-            if key == "no_rewrites":
-                key, value = "rewrite_pass", (False if value else None)
+            if key in _SWITCHES:
+                key, value = _SWITCHES[key], (False if value else None)
             if value is None:
                 continue
             if key in _OPTION_ALIASES:

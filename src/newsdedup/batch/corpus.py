@@ -29,7 +29,12 @@ from ..errors import InputError
 from ..judge.cluster import priority_order
 from ..judge.tfidf import CorpusStats, terms
 from ..models import Article
-from ..sketch.featurize import REWRITE_NUM_PERM, BatchFeatures, Featurizer
+from ..sketch.featurize import (
+    OCR_NUM_PERM,
+    REWRITE_NUM_PERM,
+    BatchFeatures,
+    run_robust,
+)
 from ..text.learn import Learned, learn_from_sample
 from ..workers import FeaturePool
 from .spool import TokenSpool
@@ -52,6 +57,7 @@ class Corpus:
     spool: TokenSpool
     stats: CorpusStats
     learned: Learned = field(default_factory=Learned)
+    robust: RobustParts | None = None  # what the OCR and window passes need, when enabled
     rank: np.ndarray = field(init=False)  # priority of each article as an original (0 = best)
 
     def __post_init__(self) -> None:
@@ -62,6 +68,25 @@ class Corpus:
 
     def close(self) -> None:
         self.spool.close()
+        if self.robust is not None:
+            self.robust.grams.close()
+
+
+@dataclass
+class RobustParts:
+    """The OCR and window passes' share of the corpus (rows as in :class:`Corpus`).
+
+    ``grams`` spools each article's sampled OCR grams (about 400 a 3.8 KB
+    article, 1.6 KB on disk); the folded figures (a few dozen) stay in memory.
+    """
+
+    window_keys: np.ndarray  # uint32 (windows × bands)
+    window_owners: np.ndarray  # int64 article of each window
+    ocr_signatures: np.ndarray  # uint32 (n × OCR_NUM_PERM), empty when the OCR pass is off
+    ocr_sizes: np.ndarray  # sampled grams per article
+    grams: TokenSpool
+    figures: np.ndarray  # uint32 folded figures, CSR with figure_offsets
+    figure_offsets: np.ndarray
 
 
 def _batches(articles: Iterator[Article], size: int, meta: Callable[[Article], None]):
@@ -78,7 +103,7 @@ def _featurized(
     batches: Iterable[list], config: DetectorConfig, learned: Learned
 ) -> Iterator[BatchFeatures]:
     """Features of each batch, in order (in ``config.sign.workers`` processes)."""
-    with FeaturePool(Featurizer.run, config, learned) as pool:
+    with FeaturePool(run_robust, config, learned) as pool:
         yield from pool.results(batches)
 
 
@@ -90,6 +115,11 @@ class _Part:
     word_signatures: np.ndarray
     exact_keys: np.ndarray
     lengths: np.ndarray
+    window_keys: np.ndarray | None = None
+    window_owners: np.ndarray | None = None
+    ocr_signatures: np.ndarray | None = None
+    figures: np.ndarray | None = None
+    figure_offsets: np.ndarray | None = None
 
 
 class _Collector:
@@ -125,20 +155,24 @@ def build_corpus(
     learned = learn_from_sample(sample, config)
     collector = _Collector()
     spool = TokenSpool(spool_dir)
+    grams = TokenSpool(spool_dir)
     stats = CorpusStats()
+    row = 0
     try:
         batches = _batches(chain(sample, stream), config.sign.batch_size, collector.meta)
         del sample
         for feats in _featurized(batches, config, learned):
             spool.append(feats.tokens, feats.flags, feats.offsets)
             stats.add(*terms(feats.tokens, feats.offsets, config.shingle.char_mode))
-            collector.parts.append(
-                _Part(feats.signatures, feats.word_signatures, feats.exact_keys, feats.lengths)
-            )
+            part = _Part(feats.signatures, feats.word_signatures, feats.exact_keys, feats.lengths)
+            _keep_robust(part, feats, grams, row)
+            collector.parts.append(part)
+            row += len(feats)
             if progress:
                 progress("sign", len(feats))
     except BaseException:
         spool.close()
+        grams.close()
         raise
     parts = collector.parts
     collector.seen.clear()
@@ -152,6 +186,46 @@ def build_corpus(
         spool=spool,
         stats=stats,
         learned=learned,
+        robust=_robust_parts(parts, grams, config),
+    )
+
+
+def _keep_robust(part: _Part, feats: BatchFeatures, grams: TokenSpool, row: int) -> None:
+    """Move a batch's window keys, OCR signatures and figures to its part; spool its grams."""
+    if feats.window_keys is not None and feats.window_owners is not None:
+        part.window_keys, part.window_owners = feats.window_keys, feats.window_owners + row
+    if feats.ocr is not None:
+        part.ocr_signatures = feats.ocr_signatures
+        part.figures, part.figure_offsets = feats.ocr.figures, feats.ocr.figure_offsets
+        grams.append(
+            feats.ocr.grams, np.zeros(len(feats.ocr.grams), np.uint8), feats.ocr.gram_offsets
+        )
+
+
+def _robust_parts(parts: list[_Part], grams: TokenSpool, config: DetectorConfig) -> RobustParts:
+    windows = [p for p in parts if p.window_keys is not None]
+    ocr = [p for p in parts if p.figures is not None]
+    bands = windows[0].window_keys.shape[1] if windows else 0  # type: ignore[union-attr]
+    figure_offsets = np.zeros(1, np.int64)
+    if ocr:
+        ends = np.cumsum([len(p.figures) for p in ocr])  # type: ignore[arg-type]
+        figure_offsets = np.concatenate(
+            [figure_offsets] + [p.figure_offsets[1:] + lo for p, lo in zip(ocr, [0, *ends[:-1]])]  # type: ignore[index]
+        )
+    return RobustParts(
+        window_keys=np.concatenate([p.window_keys for p in windows])
+        if windows
+        else np.zeros((0, bands), np.uint32),
+        window_owners=np.concatenate([p.window_owners for p in windows])
+        if windows
+        else np.zeros(0, np.int64),
+        ocr_signatures=_stack(ocr, "ocr_signatures", OCR_NUM_PERM)
+        if ocr
+        else np.zeros((0, OCR_NUM_PERM), np.uint32),
+        ocr_sizes=grams.lengths() if ocr else np.zeros(0, np.int64),
+        grams=grams,
+        figures=np.concatenate([p.figures for p in ocr]) if ocr else np.zeros(0, np.uint32),
+        figure_offsets=figure_offsets,
     )
 
 

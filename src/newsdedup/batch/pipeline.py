@@ -36,6 +36,7 @@ from ..models import Article, Result
 from ..sketch.candidates import candidate_pairs, lsh_params, merge_pairs, worth_verifying
 from .assemble import VerifiedPairs, assemble_result, exact_groups
 from .corpus import Corpus, build_corpus
+from .robust import ocr_candidates, ocr_verdicts, window_candidates
 
 __all__ = ["Detector"]
 
@@ -53,6 +54,8 @@ class _Candidates:
     right: np.ndarray
     lsh_pairs: int
     word_pairs: int
+    window_pairs: int = 0
+    ocr_pairs: int = 0
 
 
 def _grouped(left: np.ndarray, right: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -121,6 +124,8 @@ class Detector:
                 "verified_pairs": len(candidates.left),
                 "lsh_pairs": candidates.lsh_pairs,
                 "word_pairs": candidates.word_pairs,
+                "window_pairs": candidates.window_pairs,
+                "ocr_pairs": candidates.ocr_pairs,
                 "learned_boilerplate_lines": len(corpus.learned.boilerplate),
                 "common_words": len(corpus.learned.common_words),
             }
@@ -144,8 +149,13 @@ class Detector:
             word = candidate_pairs(
                 corpus.word_signatures, w_bands, w_rows, lsh.max_bucket, ids=reps
             )
-        left, right = self._prefilter(corpus, *merge_pairs(main, word))
-        return _Candidates(reps, twins, left, right, len(main[0]), len(word[0]))
+        windows = window_candidates(corpus, reps, (bands, rows), self.config)
+        left, right = self._prefilter(corpus, *merge_pairs(main, word, windows))
+        ocr = ocr_candidates(corpus, reps, self.config)
+        left, right = merge_pairs((left, right), ocr)
+        return _Candidates(
+            reps, twins, left, right, len(main[0]), len(word[0]), len(windows[0]), len(ocr[0])
+        )
 
     def _prefilter(
         self, corpus: Corpus, left: np.ndarray, right: np.ndarray
@@ -175,7 +185,11 @@ class Detector:
                 corpus.published[docs],
                 lazy=True,
             )
-            verified.add(a, b, verifier.relations(scores), scores)
+            codes = verifier.relations(scores)
+            codes = ocr_verdicts(
+                corpus, docs, local[: len(a)], local[len(a) :], codes, scores, self.config
+            )
+            verified.add(a, b, codes, scores)
             if self.progress:
                 self.progress("verify", len(a))
         return verified

@@ -177,6 +177,22 @@ NoRewrite = Annotated[
         "--no-rewrites", help="Skip the search for reworded copies.", rich_help_panel="Detection"
     ),
 ]
+NoOcr = Annotated[
+    bool | None,
+    typer.Option(
+        "--no-ocr",
+        help="Skip the search for scanned (OCR-damaged) copies.",
+        rich_help_panel="Detection",
+    ),
+]
+NoWindows = Annotated[
+    bool | None,
+    typer.Option(
+        "--no-windows",
+        help="Skip signing long articles by windows (finds a dispatch quoted in a longer text).",
+        rich_help_panel="Detection",
+    ),
+]
 ShingleOpt = Annotated[
     ShingleKind | None,
     typer.Option(
@@ -313,6 +329,8 @@ class DetectionOptions(MatchOptions):
 
     threshold: Threshold = DEFAULTS.lsh.threshold
     no_rewrites: NoRewrite = False
+    no_ocr: NoOcr = False
+    no_windows: NoWindows = False
     num_perm: NumPerm = DEFAULTS.sign.num_perm
     seed: Seed = DEFAULTS.sign.seed
     workers: Workers = DEFAULTS.sign.workers

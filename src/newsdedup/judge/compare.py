@@ -23,6 +23,7 @@ import numpy as np
 from ..config import DetectorConfig
 from ..models import Article, Relation, Scores
 from ..sketch.featurize import Featurizer
+from ..sketch.robust import apply_ocr_view, ocr_units
 from ..text.tokenize import tokenize
 from .explain import Passage, coverage, only_in, shared_passages
 from .tfidf import CorpusStats, terms
@@ -122,7 +123,11 @@ def compare(
     scores = verifier.score(
         batch.hashes, batch.flags, batch.offsets, np.array([0]), np.array([1]), published
     )
-    code = int(verifier.relations(scores)[0])
+    codes = verifier.relations(scores)
+    if config.lsh.ocr_pass:  # the batch detector's OCR view, on the two texts
+        pair = np.array([0]), np.array([1])
+        codes = apply_ocr_view(codes, scores, ocr_units(texts), *pair, config)
+    code = int(codes[0])
     passages = shared_passages(batch, 0, 1, min_passage_words or config.shingle.size)
     n_a, n_b = (int(x) for x in np.diff(batch.offsets))
     shared_a, shared_b = coverage(passages, n_a, n_b)

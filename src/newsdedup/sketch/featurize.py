@@ -14,6 +14,7 @@ Example:
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from dataclasses import dataclass
 
@@ -25,14 +26,20 @@ from ..config import DetectorConfig, SignConfig
 from ..text.learn import Learned
 from ..text.normalize import normalize_text
 from ..text.tokenize import tokenize
+from .candidates import lsh_params
+from .robust import OcrUnits, ocr_units
 from .sign import Signer
+from .windows import chunked_signatures, window_band_keys
 
-__all__ = ["REWRITE_NUM_PERM", "BatchFeatures", "Featurizer"]
+__all__ = ["OCR_NUM_PERM", "REWRITE_NUM_PERM", "BatchFeatures", "Featurizer", "run_robust"]
 
 #: Permutations of the word-set signature used to find rewrites. Rewritten
 #: copies keep most of their distinct words (Jaccard ≥ 0.5), so a short
 #: signature separates them from unrelated articles well enough.
 REWRITE_NUM_PERM = 64
+#: Permutations of the OCR-gram signature: scanned copies keep a folded-gram
+#: Jaccard near that of their clean text, so a short signature finds them.
+OCR_NUM_PERM = 32
 
 
 @dataclass
@@ -52,6 +59,10 @@ class BatchFeatures:
     tokens: np.ndarray
     flags: np.ndarray
     offsets: np.ndarray
+    window_keys: np.ndarray | None = None  # uint32 (w × bands) band keys of long articles' windows
+    window_owners: np.ndarray | None = None  # int64 (w) row of each window's article
+    ocr_signatures: np.ndarray | None = None  # uint32 (n × OCR_NUM_PERM)
+    ocr: OcrUnits | None = None  # OCR-folded grams and figures
 
     def __len__(self) -> int:
         return len(self.exact_keys)
@@ -101,6 +112,14 @@ class Featurizer:
         self.signer = Signer(config.sign, config.shingle.size)
         self.word_signer = Signer(SignConfig(num_perm=REWRITE_NUM_PERM, seed=config.sign.seed), 1)
         self._common = _membership_table(self.learned.common_words)
+        lsh = config.lsh
+        self.windows = lsh.window_pass
+        self.ocr = lsh.ocr_pass
+        self.ocr_signer = Signer(SignConfig(num_perm=OCR_NUM_PERM, seed=config.sign.seed), 1)
+        if lsh.bands is not None and lsh.rows is not None:
+            self.banding = (lsh.bands, lsh.rows)
+        else:
+            self.banding = lsh_params(lsh.threshold, config.sign.num_perm, tuple(lsh.weights))
 
     def normalize(self, text: str, source: str | None) -> str:
         return normalize_text(text, self.config.normalize, self.learned.boilerplate.drops(source))
@@ -116,8 +135,14 @@ class Featurizer:
             keep &= ~self._common[tokens & np.uint32(len(self._common) - 1)]
         return self.word_signer.sign_sets(tokens[keep], kept_offsets(offsets, keep))
 
-    def run(self, items: list[tuple[str, str | None]]) -> BatchFeatures:
-        """Featurise one batch of (full text, source) pairs."""
+    def run(self, items: list[tuple[str, str | None]], robust: bool = False) -> BatchFeatures:
+        """Featurise one batch of (full text, source) pairs.
+
+        Args:
+            robust: Also make what the OCR and window passes need (when the
+                configuration enables them): the batch detector does
+                (:data:`run_robust`), the live index cannot store it yet.
+        """
         norm = self.config.normalize
         texts = [self.normalize(text, source) for text, source in items]
         batch = tokenize(
@@ -126,11 +151,28 @@ class Featurizer:
             fold_accents=norm.fold_accents,
             elision=norm.elision,
         )
-        return BatchFeatures(
-            signatures=self.signer.sign(batch),
+        feats = BatchFeatures(
+            signatures=np.zeros(0, np.uint32),
             word_signatures=self.word_signatures(batch.hashes, batch.flags, batch.offsets),
             exact_keys=exact_keys(batch.hashes, batch.offsets),
             tokens=batch.hashes,
             flags=batch.flags,
             offsets=batch.offsets,
         )
+        if robust and self.windows:
+            feats.signatures, windows, feats.window_owners = chunked_signatures(
+                self.signer, batch.hashes, batch.offsets, self.config.lsh.window_min
+            )
+            feats.window_keys = window_band_keys(windows, *self.banding)
+        else:
+            feats.signatures = self.signer.sign(batch)
+        if robust and self.ocr:
+            feats.ocr = ocr_units(texts)
+            feats.ocr_signatures = self.ocr_signer.sign_sets(
+                feats.ocr.grams, feats.ocr.gram_offsets
+            )
+        return feats
+
+
+#: ``Featurizer.run`` with the OCR and window passes' features, as a worker task.
+run_robust = functools.partial(Featurizer.run, robust=True)

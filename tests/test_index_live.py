@@ -220,7 +220,9 @@ def test_learning_index_and_scan_agree_on_bbc(bbc_dir, tmp_path):
         Article(str(p.relative_to(bbc_dir)), p.read_text(encoding="latin-1"))
         for p in sorted(bbc_dir.glob("*/*.txt"))
     ]
-    result = Detector().run(articles)
+    # The live index does not run the scanned-copy (OCR) and window passes yet (see
+    # docs/live-index.md): compare it with the batch scan's word passes, which it shares.
+    result = Detector(DetectorConfig.from_options(no_ocr=True, no_windows=True)).run(articles)
     confirmed = {frozenset((m.a, m.b)) for m in result.matches if m.relation.is_duplicate}
     with LiveIndex(SQLiteStore(tmp_path / "bbc.db")) as index:
         live = [v for v in index.add(articles) if v.original]

@@ -83,9 +83,16 @@ class CorpusGenerator:
     """
 
     def __init__(
-        self, bank: SentenceBank, seed: int, step: timedelta = timedelta(minutes=3)
+        self,
+        bank: SentenceBank,
+        seed: int,
+        step: timedelta = timedelta(minutes=3),
+        edit_rates: dict[str, float] | None = None,
     ) -> None:
         self.bank, self.seed, self.step = bank, seed, step
+        #: Edit chances (default :data:`EDIT_RATES`). An edit at rate 0 draws no
+        #: random number, so leaving out a newer edit reproduces older corpora.
+        self.rates = {**EDIT_RATES, **(edit_rates or {})}
         self.rng = random.Random(seed)
         self.outlets = make_outlets(self.rng, OUTLETS)
         self.wires = make_wires()
@@ -133,7 +140,7 @@ class CorpusGenerator:
         self, draft: ed.Draft, outlet: Outlet, when: datetime, kind: str, cluster: str
     ) -> Item:
         edits = []
-        if self.rng.random() < EDIT_RATES["boilerplate"]:
+        if self.rng.random() < self.rates["boilerplate"]:
             draft = ed.apply_boilerplate(
                 draft, outlet, self.rng, self.rng.choice(CITIES), f"{when:%b} {when.day}"
             )
@@ -159,7 +166,7 @@ class CorpusGenerator:
         self, draft: ed.Draft, topic: str, wire: str, outlet: Outlet, when: datetime, cluster: str
     ) -> Item:
         rng = self.rng
-        if rng.random() < EDIT_RATES["exact"]:
+        if rng.random() < self.rates["exact"]:
             return Item(draft, outlet.slug, when, "copy", cluster)
 
         def sample(words: int) -> list[str]:
@@ -169,24 +176,24 @@ class CorpusGenerator:
             return self.bank.sample(rng, rng.choice(self.topics), words)
 
         done: list[str] = []
-        if rng.random() < EDIT_RATES["quoted"]:
+        if rng.random() < self.rates["quoted"]:
             draft = ed.quote_in_longer_text(draft, rng, sample, f"{wire} reported on {when:%A}:")
             draft, done = ed.new_headline(draft, rng), ["quoted", "headline"]
-        elif rng.random() < EDIT_RATES["wrapped"]:
+        elif self.rates["wrapped"] > 0 and rng.random() < self.rates["wrapped"]:
             draft = ed.wrap_in_long_article(draft, rng, other_stories, WRAPPED_SHARE)
             done = ["wrapped", "headline"]
         else:
             draft, done = self._structural_edits(draft, sample)
         words, touched = draft.body_words(), 0
         whole = "quoted" in done or "wrapped" in done
-        scanned = not whole and rng.random() < EDIT_RATES["ocr"]
-        if not whole and not scanned and rng.random() < EDIT_RATES["rewrite"]:
+        scanned = not whole and self.rates["ocr"] > 0 and rng.random() < self.rates["ocr"]
+        if not whole and not scanned and rng.random() < self.rates["rewrite"]:
             draft, count = ed.rewrite(draft, rng, rng.uniform(*REWRITE_SHARE))
             touched, done = touched + count, [*done, "rewrite"]
-        if not whole and not scanned and rng.random() < EDIT_RATES["noise"]:
+        if not whole and not scanned and rng.random() < self.rates["noise"]:
             draft, count = ed.ocr_noise(draft, rng, rng.uniform(*NOISE_RATE))
             touched, done = touched + count, [*done, "noise"]
-        if not whole and rng.random() < EDIT_RATES["headline"]:
+        if not whole and rng.random() < self.rates["headline"]:
             draft, done = ed.new_headline(draft, rng), [*done, "headline"]
         if scanned:
             draft, count = ed.ocr_characters(draft, rng, rng.uniform(*OCR_RATE))
@@ -198,14 +205,14 @@ class CorpusGenerator:
 
     def _structural_edits(self, draft: ed.Draft, sample: ed.Sampler) -> tuple[ed.Draft, list[str]]:
         rng, done = self.rng, []
-        if rng.random() < EDIT_RATES["trim"]:
+        if rng.random() < self.rates["trim"]:
             draft, done = ed.trim_ending(draft, rng, rng.uniform(*TRIM_SHARE)), [*done, "trim"]
-        if rng.random() < EDIT_RATES["reorder"]:
+        if rng.random() < self.rates["reorder"]:
             shuffled = ed.reorder_paragraphs(draft, rng)
             if shuffled is not None:
                 draft, done = shuffled, [*done, "reorder"]
         for where in ("intro", "closing"):
-            if rng.random() < EDIT_RATES[where]:
+            if rng.random() < self.rates[where]:
                 draft, done = ed.add_paragraph(draft, rng, sample, where), [*done, where]
         return draft, done
 

@@ -1,0 +1,155 @@
+"""Input files → a DataFrame of articles, read on the executors by newsdedup's own readers.
+
+Why not ``spark.read.json``: the single-machine readers decide what an
+article is (field names, ids like ``path:line``, dates, size limit, UTF-8
+repair) and what is malformed, with one-line messages. Running those very
+readers inside the tasks — one task per file, files in the order ``scan``
+reads them — gives the same articles, ids and messages. Problems travel
+back as rows; the driver raises the first one (by input order), or with
+``skip_bad`` prints them as warnings, exactly as ``scan`` would.
+
+Example:
+    >>> rows = list(read_partition(iter([(0, "no/such/file.jsonl")]), _Options()))
+    >>> rows[0][2], rows[0][-1]
+    ('e', 'no/such/file.jsonl: no such file or directory')
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..errors import InputError, NoArticlesError
+from ..io.counters import ReadContext, ReadReport
+from ..io.fields import FieldMap
+from ..io.reader import _read_all, _repeated, _too_large
+from ..io.walk import iter_input_files
+from ..models import Article
+
+__all__ = ["INGEST_SCHEMA", "read_inputs", "read_partition"]
+
+INGEST_SCHEMA = (
+    "file int, seq long, kind string, id string, text string, title string, source string, "
+    "published double, origin string, record string, message string"
+)
+
+
+@dataclass(frozen=True)
+class _Options:
+    fields: FieldMap = field(default_factory=FieldMap)
+    skip_bad: bool = False
+    max_article_bytes: int = 10_000_000
+    keep_records: bool = False
+
+
+def _article_row(file_no: int, seq: int, a: Article, keep: bool) -> tuple:
+    record = json.dumps(a.to_dict(), ensure_ascii=False) if keep else None
+    when = a.published.timestamp() if a.published else None
+    return (file_no, seq, "a", a.id, a.text, a.title, a.source, when, a.origin, record, None)
+
+
+def read_partition(files: Iterator[tuple[int, str]], options: _Options) -> Iterator[tuple]:
+    """Rows (``INGEST_SCHEMA``) of the files of one task: articles, warnings ('w'), an error ('e')."""
+    for file_no, path in files:
+        report = ReadReport()
+        ctx = ReadContext(options.fields, options.skip_bad, options.max_article_bytes, report)
+        seq = 0
+        try:
+            for article in _read_all([path], ctx, None):
+                if not _too_large(article, ctx):
+                    yield _article_row(file_no, seq, article, options.keep_records)
+                    seq += 1
+        except InputError as error:
+            yield (file_no, seq, "e", *[None] * 7, str(error))
+        for n, message in enumerate(report.warnings):
+            yield (file_no, seq + n, "w", *[None] * 7, message)
+        if report.skipped:
+            yield (file_no, seq, "s", *[None] * 7, str(report.skipped))
+
+
+def _problems(rows: Any, report: ReadReport) -> None:
+    """Raise the first error in input order; count skips and keep warnings in ``report``."""
+    notes = sorted(rows.where("kind != 'a'").select("file", "seq", "kind", "message").collect())
+    for note in notes:
+        if note["kind"] == "e":
+            raise InputError(note["message"])
+        if note["kind"] == "w":
+            report.warnings.append(note["message"])
+        else:
+            report.skipped += int(note["message"])
+
+
+def _repeated_ids(articles: Any, ctx: ReadContext) -> list[tuple[int, int]]:
+    """(file, seq) of every repeat of an earlier id: scan's rule and message (raise or skip)."""
+    from pyspark.sql import functions as F
+
+    ids = articles.groupBy("id").count().where(F.col("count") > 1).select("id")
+    repeats = sorted(
+        articles.join(ids, "id").select("file", "seq", "id", "origin").collect(),
+        key=lambda r: (r["file"], r["seq"]),
+    )
+    first_seen: dict[str, str] = {}
+    dropped = []
+    for row in repeats:
+        if _repeated(Article(row["id"], "", origin=row["origin"]), first_seen, ctx):
+            dropped.append((row["file"], row["seq"]))
+        else:
+            first_seen[row["id"]] = row["origin"] or row["id"]
+    return dropped
+
+
+def read_inputs(
+    spark: Any,
+    paths: Sequence[str],
+    *,
+    fields: FieldMap = FieldMap(),  # noqa: B008 (frozen)
+    skip_bad: bool = False,
+    max_article_bytes: int = 10_000_000,
+    report: ReadReport | None = None,
+    keep_records: bool = False,
+) -> Any:
+    """Articles (idx, id, text, title, source, published, record) of files, folders and URLs.
+
+    Raises:
+        InputError: A path is missing, standard input is asked for, or
+            (without ``skip_bad``) a record is malformed or an id repeats.
+        NoArticlesError: No article at all.
+    """
+    from pyspark import StorageLevel
+    from pyspark.sql import functions as F
+
+    report = report if report is not None else ReadReport()
+    if any(str(p) == "-" for p in paths):
+        raise InputError("the Spark engine cannot read standard input ('-'); give files or URLs")
+    files = [str(f) for f in iter_input_files(list(paths))]
+    if not files:
+        raise NoArticlesError(f"no articles found in {', '.join(map(str, paths))}")
+    report.files = len(files)
+    options = _Options(fields, skip_bad, max_article_bytes, keep_records)
+    numbered = spark.sparkContext.parallelize(list(enumerate(files)), len(files))
+    rows = spark.createDataFrame(
+        numbered.mapPartitions(lambda part: read_partition(part, options)), INGEST_SCHEMA
+    ).persist(StorageLevel.MEMORY_AND_DISK)
+    _problems(rows, report)
+    articles = rows.where("kind = 'a'")
+    ctx = ReadContext(fields, skip_bad, max_article_bytes, report)
+    dropped = _repeated_ids(articles, ctx)
+    if dropped:
+        gone = spark.createDataFrame(dropped, "file int, seq long")
+        articles = articles.join(gone, ["file", "seq"], "left_anti")
+    ordered = articles.orderBy("file", "seq").select(
+        "id", "text", "title", "source", "published", "record"
+    )
+    indexed = ordered.rdd.zipWithIndex().map(lambda pair: (pair[1], *pair[0]))
+    out = spark.createDataFrame(
+        indexed,
+        "idx long, id string, text string, title string, source string, published double, "
+        "record string",
+    ).persist(StorageLevel.MEMORY_AND_DISK)
+    report.articles = out.count()
+    rows.unpersist()
+    if report.articles == 0:
+        raise NoArticlesError(f"no articles found in {', '.join(map(str, paths))}")
+    return out.withColumn("published", F.col("published"))

@@ -15,6 +15,7 @@ from .compare import compare
 from .evaluate import evaluate
 from .index import index_app
 from .scan import dedup, pairs, scan
+from .spark import spark_app
 
 app = typer.Typer(
     name="newsdedup",
@@ -33,6 +34,7 @@ app.command()(dedup)
 app.command()(compare)
 app.command()(evaluate)
 app.add_typer(index_app)
+app.add_typer(spark_app)
 
 
 def _version(value: bool) -> None:

@@ -55,7 +55,11 @@ class SparkOptions:
     giant_component: int = GIANT_COMPONENT
     conf: dict[str, str] = field(default_factory=dict)
 
-    def session(self) -> Any:
+    def session(self) -> tuple[Any, bool]:
+        """(session, whether it was started here and should be stopped after the run)."""
+        from pyspark.sql import SparkSession
+
+        existed = SparkSession.getActiveSession() is not None
         conf = dict(self.conf)
         if self.shuffle_partitions:
             conf["spark.sql.shuffle.partitions"] = str(self.shuffle_partitions)
@@ -65,7 +69,7 @@ class SparkOptions:
             spark.conf.set("spark.sql.shuffle.partitions", str(max(8, 2 * cores)))
         if self.checkpoint_dir:
             spark.sparkContext.setCheckpointDir(self.checkpoint_dir)
-        return spark
+        return spark, not existed
 
 
 def _scores() -> list[str]:
@@ -142,7 +146,43 @@ def run_command(
     if fmt in ("parquet", "jsonl") and output == "-":
         raise ConfigError(f"--format {fmt} writes a folder: give it with -o")
     started = time.perf_counter()
-    spark = options.session()
+    spark, created = options.session()
+    try:
+        done = _run_on(
+            spark,
+            command,
+            paths,
+            output,
+            fmt,
+            config,
+            options,
+            fields,
+            skip_bad,
+            max_article_bytes,
+            report,
+            stdout,
+        )
+    finally:
+        if created:
+            spark.stop()
+    done.stats["seconds"] = round(time.perf_counter() - started, 3)
+    return done
+
+
+def _run_on(
+    spark: Any,
+    command: str,
+    paths: list[str],
+    output: str,
+    fmt: str,
+    config: DetectorConfig,
+    options: SparkOptions,
+    fields: FieldMap,
+    skip_bad: bool,
+    max_article_bytes: int,
+    report: ReadReport | None,
+    stdout: TextIO | None,
+) -> SparkRun:
     articles = read_inputs(
         spark,
         paths,
@@ -166,7 +206,6 @@ def run_command(
     else:
         _write_dedup(done, articles, output, fmt)
     done.stats.update(_counts(done))
-    done.stats["seconds"] = round(time.perf_counter() - started, 3)
     return done
 
 

@@ -9,23 +9,26 @@ back as rows; the driver raises the first one (by input order), or with
 ``skip_bad`` prints them as warnings, exactly as ``scan`` would.
 
 Example:
-    >>> rows = list(read_partition(iter([(0, "no/such/file.jsonl")]), _Options()))
+    >>> rows = list(read_partition(iter([(0, "/no/such/file.jsonl", "file.jsonl")]), _Options()))
     >>> rows[0][2], rows[0][-1]
-    ('e', 'no/such/file.jsonl: no such file or directory')
+    ('e', 'file.jsonl: no such file or directory')
 """
 
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from ..errors import InputError, NoArticlesError
 from ..io.counters import ReadContext, ReadReport
 from ..io.fields import FieldMap
-from ..io.reader import _read_all, _repeated, _too_large
-from ..io.walk import iter_input_files
+from ..io.reader import _repeated, _too_large, reader_for
+from ..io.remote import is_url
+from ..io.walk import format_of, iter_input_files
 from ..models import Article
 
 __all__ = ["INGEST_SCHEMA", "read_inputs", "read_partition"]
@@ -50,14 +53,18 @@ def _article_row(file_no: int, seq: int, a: Article, keep: bool) -> tuple:
     return (file_no, seq, "a", a.id, a.text, a.title, a.source, when, a.origin, record, None)
 
 
-def read_partition(files: Iterator[tuple[int, str]], options: _Options) -> Iterator[tuple]:
-    """Rows (``INGEST_SCHEMA``) of the files of one task: articles, warnings ('w'), an error ('e')."""
-    for file_no, path in files:
+def read_partition(files: Iterator[tuple[int, str, str]], options: _Options) -> Iterator[tuple]:
+    """Rows (``INGEST_SCHEMA``) of the files of one task: articles, warnings ('w'), an error ('e').
+
+    Each file comes as (number, path to open, name as given): ids and messages use the name.
+    """
+    for file_no, path, name in files:
         report = ReadReport()
         ctx = ReadContext(options.fields, options.skip_bad, options.max_article_bytes, report)
         seq = 0
         try:
-            for article in _read_all([path], ctx, None):
+            kind = format_of(Path(name)) or "jsonl"
+            for article in reader_for(path, kind)(path if is_url(path) else Path(path), name, ctx):
                 if not _too_large(article, ctx):
                     yield _article_row(file_no, seq, article, options.keep_records)
                     seq += 1
@@ -128,7 +135,8 @@ def read_inputs(
         raise NoArticlesError(f"no articles found in {', '.join(map(str, paths))}")
     report.files = len(files)
     options = _Options(fields, skip_bad, max_article_bytes, keep_records)
-    numbered = spark.sparkContext.parallelize(list(enumerate(files)), len(files))
+    located = [(n, f if is_url(f) else os.path.abspath(f), f) for n, f in enumerate(files)]
+    numbered = spark.sparkContext.parallelize(located, len(files))
     rows = spark.createDataFrame(
         numbered.mapPartitions(lambda part: read_partition(part, options)), INGEST_SCHEMA
     ).persist(StorageLevel.MEMORY_AND_DISK)

@@ -110,7 +110,10 @@ def get_session(
     if master and not _under_spark_submit():
         _check_master(master)
         builder = builder.master(master)
+    quiet = f"-Dlog4j2.configurationFile=file:{os.path.join(os.path.dirname(__file__), 'log4j2.properties')}"
     defaults = {
+        "spark.driver.extraJavaOptions": quiet,
+        "spark.executor.extraJavaOptions": quiet,
         "spark.sql.execution.arrow.pyspark.enabled": "true",
         "spark.ui.showConsoleProgress": "false",
         "spark.sql.adaptive.enabled": "true",

@@ -13,7 +13,7 @@ from typing import Annotated
 
 import typer
 
-from ..errors import ConfigError
+from ..errors import ConfigError, NewsDedupError
 from ..io import ReadReport
 from . import _common as c
 
@@ -113,10 +113,22 @@ def _run(
             report=report,
             stdout=sys.stdout if output == "-" else None,
         )
+    except NewsDedupError:
+        raise
+    except Exception as error:  # a failed Spark job: one line, never a JVM traceback
+        raise NewsDedupError(f"Spark job failed: {_first_line(error)}") from None
     finally:
         c.print_read_report(report, options.quiet)
     if not options.quiet:
         c.stderr.print(summary(done.stats))
+
+
+def _first_line(error: BaseException) -> str:
+    text = str(error).strip()
+    for line in text.splitlines():
+        if line.strip() and not line.strip().startswith("at "):
+            return line.strip()[:300]
+    return type(error).__name__
 
 
 def _submitted() -> bool:

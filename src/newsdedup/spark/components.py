@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["connected_components"]
+__all__ = ["connected_components", "pin"]
 
 #: Checkpoint the edge list every this many rounds.
 CHECKPOINT_EVERY = 2
@@ -63,7 +63,8 @@ def _small_star(edges: Any) -> Any:
     return moved.union(own).distinct()
 
 
-def _pin(df: Any, round_no: int) -> Any:
+def pin(df: Any, round_no: int) -> Any:
+    """Materialise ``df``: cached, or checkpointed every ``CHECKPOINT_EVERY`` rounds (round 0 too)."""
     if round_no % CHECKPOINT_EVERY:
         return df.cache()
     sc = df.sparkSession.sparkContext
@@ -80,13 +81,15 @@ def connected_components(edges: Any) -> tuple[Any, int]:
     """
     from pyspark.sql import functions as F
 
-    current = _pin(edges.select("a", "b"), 0)
+    current = edges.select("a", "b")
     previous_signature = None
     for round_no in range(1, MAX_ROUNDS + 1):
-        current = _pin(_small_star(_large_star(current)), round_no)
+        previous, current = current, pin(_small_star(_large_star(current)), round_no)
         row = current.agg(
             F.count("*").alias("n"), F.sum("a").alias("sa"), F.sum("b").alias("sb")
         ).first()
+        if round_no > 1:
+            previous.unpersist()  # current is materialised now
         signature = (row["n"], row["sa"], row["sb"])
         if signature == previous_signature:
             roots = current.select(F.col("b").alias("idx"), F.col("b").alias("comp"))

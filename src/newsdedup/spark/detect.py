@@ -13,6 +13,7 @@ Example (needs Spark)::
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,7 +22,7 @@ from ..errors import InputError, NoArticlesError
 from ..models import Article
 from ..text.learn import learn_from_sample
 from .banding import band_rows, star_edges
-from .components import connected_components
+from .components import connected_components, pin
 from .exact import assign_representatives
 from .featurize import featurize
 from .giant import verify_giants
@@ -52,8 +53,11 @@ def _prepared(articles: Any) -> Any:
     if not {"id", "text"} <= names:
         raise InputError("the articles DataFrame needs 'id' and 'text' columns")
     if "idx" not in names:
+        from pyspark.sql.types import LongType, StructField, StructType
+
         indexed = articles.rdd.zipWithIndex().map(lambda pair: (*pair[0], pair[1]))
-        articles = indexed.toDF([*articles.columns, "idx"])
+        schema = StructType([*articles.schema.fields, StructField("idx", LongType())])
+        articles = articles.sparkSession.createDataFrame(indexed, schema)
     columns = [F.col("idx").cast("long"), F.col("id").cast("string"), F.col("text")]
     for name in ("title", "source"):
         columns.append(
@@ -113,8 +117,15 @@ def run(
     *,
     partitions: int | None = None,
     giant_component: int = GIANT_COMPONENT,
+    observe: Callable[[str], None] | None = None,
 ) -> SparkRun:
-    """Detect copies among the rows of ``articles`` (see :func:`detect`), with counters."""
+    """Detect copies among the rows of ``articles`` (see :func:`detect`), with counters.
+
+    Each stage's Spark jobs run in a job group named after it (``learn``,
+    ``featurize``, ``idf``, ``banding``, ``components``, ``verify``), so the
+    Spark UI and its REST API show what each stage shuffled; ``observe`` is
+    called with a stage's name as it starts (and ``"done"`` at the end).
+    """
     from pyspark import StorageLevel
     from pyspark.sql import functions as F
 
@@ -123,33 +134,44 @@ def run(
     sc = spark.sparkContext
     clock, stats = time.perf_counter(), {}
 
-    def lap(name: str) -> None:
+    def lap(name: str, following: str) -> None:
         nonlocal clock
         stats[f"{name}_s"] = round(time.perf_counter() - clock, 3)
         clock = time.perf_counter()
+        sc.setJobGroup(following, f"newsdedup {following}")
+        if observe:
+            observe(following)
 
+    sc.setJobGroup("learn", "newsdedup learn")
+    if observe:
+        observe("learn")
     prepared = _prepared(articles).persist(StorageLevel.MEMORY_AND_DISK)
     _check_unique(prepared)
     learned = sc.broadcast(_learn(prepared, config))
-    lap("learn")
+    lap("learn", "featurize")
     source = prepared.repartition(partitions) if partitions else prepared
     features = featurize(source, config, learned).persist(StorageLevel.MEMORY_AND_DISK)
     n_articles = features.count()
     if n_articles == 0:
         raise NoArticlesError("no articles to compare")
     prepared.unpersist()
-    lap("featurize")
+    lap("featurize", "idf")
     model = sc.broadcast(corpus_model(features))
-    lap("idf")
+    lap("idf", "banding")
     exact = assign_representatives(features).persist(StorageLevel.MEMORY_AND_DISK)
     reps = features.join(exact.where(F.col("idx") == F.col("rep")).select("idx"), "idx")
-    edges = star_edges(band_rows(reps, config))
-    lap("exact_banding")
+    edges = pin(star_edges(band_rows(reps, config)), 0)
+    lap("banding", "components")
     labels, rounds = connected_components(edges)
     comps = _document_components(exact, labels).persist(StorageLevel.MEMORY_AND_DISK)
     sizes = comps.groupBy("comp").count()
-    largest = sizes.agg(F.max("count")).first()[0] or 0
-    lap("components")
+    size_row = sizes.agg(
+        F.max("count").alias("largest"),
+        F.sum((F.col("count") > giant_component).cast("int")).alias("giants"),
+        F.count("*").alias("components"),
+    ).first()
+    largest = size_row["largest"] or 0
+    lap("components", "verify")
     docs = _component_rows(comps, exact, features)
     small = docs.join(sizes.where(F.col("count") <= giant_component).select("comp"), "comp")
     rows = verify_components(small, config, model)
@@ -159,13 +181,15 @@ def run(
     rows = rows.persist(StorageLevel.MEMORY_AND_DISK)
     clusters, pairs = _outputs(rows)
     n_rows = rows.count()
-    lap("verify")
+    lap("verify", "done")
     empty = features.where(F.col("exact_key") == 0).count()
     stats.update(
         articles=n_articles,
         empty=empty,
         cc_rounds=rounds,
         largest_component=int(largest),
+        components=int(size_row["components"]),
+        giant_components=int(size_row["giants"] or 0),
         result_rows=n_rows,
     )
     return SparkRun(clusters, pairs, stats)
@@ -196,11 +220,9 @@ def _outputs(rows: Any) -> tuple[Any, Any]:
     scores = ["jaccard", "containment", "cosine", "numbers"]
     members = rows.where(F.col("kind") == "c")
     originals = members.select("a_idx").distinct()
-    numbered = (
-        originals.rdd.map(lambda r: r[0])
-        .sortBy(lambda x: x)
-        .zipWithIndex()
-        .toDF(["a_idx", "cluster"])
+    numbered = rows.sparkSession.createDataFrame(
+        originals.rdd.map(lambda r: r[0]).sortBy(lambda x: x).zipWithIndex(),
+        "a_idx long, cluster long",
     )
     clusters = members.join(numbered, "a_idx").select(
         "cluster",

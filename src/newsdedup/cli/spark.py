@@ -1,13 +1,15 @@
 """``newsdedup spark scan|pairs|dedup``: the batch detector on Apache Spark.
 
-A thin layer over :func:`newsdedup.spark.app.run_command`: the detection
-options are the ones ``scan`` takes (same names, same defaults), plus where
+A thin layer over :func:`newsdedup.spark.app.run_command`: the detection and
+input options are ``scan``'s (the same option groups), plus where and how
 Spark runs. Needs ``pip install 'newsdedup[spark]'`` and Java 17+.
 """
 
 from __future__ import annotations
 
+import os
 import sys
+from dataclasses import dataclass
 from enum import Enum
 from typing import Annotated
 
@@ -61,7 +63,7 @@ ShufflePartitions = Annotated[
 CheckpointDir = Annotated[
     str,
     typer.Option(
-        help="Reliable checkpoint folder (HDFS/S3 on a cluster); default: local checkpoints.",
+        help="Reliable checkpoint folder (HDFS, S3, GCS on a cluster); default: local checkpoints.",
         rich_help_panel=_PANEL,
     ),
 ]
@@ -80,36 +82,65 @@ Output = Annotated[
         help="Output folder (parquet, jsonl) or file (table, json; '-' for stdout).",
     ),
 ]
+Format = Annotated[SparkFormat, typer.Option("--format", "-f", help="Output format.")]
+
+
+@dataclass(frozen=True)
+class SparkCliOptions:
+    """Where and how Spark runs (the ``Spark`` panel of every ``spark`` command)."""
+
+    master: Master = "local[*]"
+    partitions: Partitions = 0
+    shuffle_partitions: ShufflePartitions = 0
+    checkpoint_dir: CheckpointDir = ""
+    giant_component: GiantComponent = 20_000
+
+    def settings(self):  # -> newsdedup.spark.app.SparkOptions (pyspark imported lazily)
+        from ..spark.app import SparkOptions
+
+        submitted = "PYSPARK_GATEWAY_PORT" in os.environ
+        return SparkOptions(
+            master=None if submitted and self.master == "local[*]" else self.master,
+            partitions=self.partitions or None,
+            shuffle_partitions=self.shuffle_partitions or None,
+            checkpoint_dir=self.checkpoint_dir or None,
+            giant_component=self.giant_component,
+        )
+
+
+def _first_line(error: BaseException) -> str:
+    for line in str(error).strip().splitlines():
+        if line.strip() and not line.strip().startswith("at "):
+            return line.strip()[:300]
+    return type(error).__name__
 
 
 def _run(
-    command: str, paths: list[str], output: str, fmt: str, options: c.DetectOptions, spark: dict
+    command: str,
+    paths: list[str],
+    output: str,
+    fmt: str,
+    quiet: bool,
+    detection: c.DetectionOptions,
+    inputs: c.InputOptions,
+    spark: SparkCliOptions,
 ) -> None:
     try:
-        from ..spark.app import SparkOptions, run_command, summary
+        from ..spark.app import run_command, summary
     except ImportError:
         raise ConfigError("the Spark engine needs pip install 'newsdedup[spark]'") from None
     report = ReadReport()
-    settings = SparkOptions(
-        master=spark["master"]
-        if spark["master_given"]
-        else (None if _submitted() else spark["master"]),
-        partitions=spark["partitions"] or None,
-        shuffle_partitions=spark["shuffle_partitions"] or None,
-        checkpoint_dir=spark["checkpoint_dir"] or None,
-        giant_component=spark["giant_component"],
-    )
     try:
         done = run_command(
             command,
             paths,
             output,
             fmt,
-            options.config,
-            settings,
-            fields=options.fields,
-            skip_bad=options.skip_bad,
-            max_article_bytes=int(options.max_article_mb * 1_000_000),
+            detection.config(),
+            spark.settings(),
+            fields=inputs.fields(),
+            skip_bad=inputs.skip_bad,
+            max_article_bytes=int(inputs.max_article_mb * 1_000_000),
             report=report,
             stdout=sys.stdout if output == "-" else None,
         )
@@ -118,53 +149,22 @@ def _run(
     except Exception as error:  # a failed Spark job: one line, never a JVM traceback
         raise NewsDedupError(f"Spark job failed: {_first_line(error)}") from None
     finally:
-        c.print_read_report(report, options.quiet)
-    if not options.quiet:
+        c.print_read_report(report, quiet)
+    if not quiet:
         c.stderr.print(summary(done.stats))
 
 
-def _first_line(error: BaseException) -> str:
-    text = str(error).strip()
-    for line in text.splitlines():
-        if line.strip() and not line.strip().startswith("at "):
-            return line.strip()[:300]
-    return type(error).__name__
-
-
-def _submitted() -> bool:
-    import os
-
-    return "PYSPARK_GATEWAY_PORT" in os.environ
-
-
-def _spark_options(
-    master: str, partitions: int, shuffle_partitions: int, checkpoint_dir: str, giant_component: int
-) -> dict:
-    return {
-        "master": master,
-        "master_given": master != "local[*]",
-        "partitions": partitions,
-        "shuffle_partitions": shuffle_partitions,
-        "checkpoint_dir": checkpoint_dir,
-        "giant_component": giant_component,
-    }
-
-
 @spark_app.command("scan")
-@c.detection_options
+@c.command
 def spark_scan(
     paths: c.Paths,
     output: Output = "-",
-    format: Annotated[
-        SparkFormat, typer.Option("--format", "-f", help="Output format.")
-    ] = SparkFormat.table,
-    master: Master = "local[*]",
-    partitions: Partitions = 0,
-    shuffle_partitions: ShufflePartitions = 0,
-    checkpoint_dir: CheckpointDir = "",
-    giant_component: GiantComponent = 20_000,
+    format: Format = SparkFormat.table,
+    quiet: c.Quiet = False,
     *,
-    options: c.DetectOptions,
+    detection: c.DetectionOptions,
+    inputs: c.InputOptions,
+    spark: SparkCliOptions,
 ) -> None:
     """Clusters of copies (original, member, relation, scores), found on Spark.
 
@@ -172,25 +172,20 @@ def spark_scan(
 
         newsdedup spark scan archive/ -o clusters.parquet --format parquet --master local[4]
     """
-    spark = _spark_options(master, partitions, shuffle_partitions, checkpoint_dir, giant_component)
-    _run("scan", paths, output, format.value, options, spark)
+    _run("scan", paths, output, format.value, quiet, detection, inputs, spark)
 
 
 @spark_app.command("pairs")
-@c.detection_options
+@c.command
 def spark_pairs(
     paths: c.Paths,
     output: Output = "-",
-    format: Annotated[
-        SparkFormat, typer.Option("--format", "-f", help="Output format.")
-    ] = SparkFormat.table,
-    master: Master = "local[*]",
-    partitions: Partitions = 0,
-    shuffle_partitions: ShufflePartitions = 0,
-    checkpoint_dir: CheckpointDir = "",
-    giant_component: GiantComponent = 20_000,
+    format: Format = SparkFormat.table,
+    quiet: c.Quiet = False,
     *,
-    options: c.DetectOptions,
+    detection: c.DetectionOptions,
+    inputs: c.InputOptions,
+    spark: SparkCliOptions,
 ) -> None:
     """Every confirmed pair with relation, scores and reason, found on Spark.
 
@@ -198,31 +193,27 @@ def spark_pairs(
 
         newsdedup spark pairs s3://bucket/news/ -o s3://bucket/pairs --format parquet
     """
-    spark = _spark_options(master, partitions, shuffle_partitions, checkpoint_dir, giant_component)
-    _run("pairs", paths, output, format.value, options, spark)
+    _run("pairs", paths, output, format.value, quiet, detection, inputs, spark)
 
 
 @spark_app.command("dedup")
-@c.detection_options
+@c.command
 def spark_dedup(
     paths: c.Paths,
     output: Output = "-",
     format: Annotated[
         DedupFormat, typer.Option("--format", "-f", help="Output format.")
     ] = DedupFormat.jsonl,
-    master: Master = "local[*]",
-    partitions: Partitions = 0,
-    shuffle_partitions: ShufflePartitions = 0,
-    checkpoint_dir: CheckpointDir = "",
-    giant_component: GiantComponent = 20_000,
+    quiet: c.Quiet = False,
     *,
-    options: c.DetectOptions,
+    detection: c.DetectionOptions,
+    inputs: c.InputOptions,
+    spark: SparkCliOptions,
 ) -> None:
-    """The kept articles (originals and articles without copies) as a folder of JSON lines or Parquet.
+    """The kept articles (originals and articles without copies), as a folder of JSON lines or Parquet.
 
     Example:
 
         newsdedup spark dedup feeds/ -o kept/ --format jsonl
     """
-    spark = _spark_options(master, partitions, shuffle_partitions, checkpoint_dir, giant_component)
-    _run("dedup", paths, output, format.value, options, spark)
+    _run("dedup", paths, output, format.value, quiet, detection, inputs, spark)

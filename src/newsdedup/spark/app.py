@@ -96,6 +96,7 @@ def _write_pairs(done: SparkRun, output: str, fmt: str, out: TextIO | None, conf
 def _write_dedup(done: SparkRun, articles: Any, output: str, fmt: str) -> None:
     from pyspark.sql import functions as F
 
+    # The keep/drop rule of newsdedup.api.dedup_plan: every cluster member goes, the rest stays.
     copies = done.clusters.select("id").distinct()
     kept = articles.join(copies, "id", "left_anti").orderBy("idx")
     done.stats["kept"] = kept.count()

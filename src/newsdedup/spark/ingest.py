@@ -16,7 +16,6 @@ Example:
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -26,6 +25,7 @@ from typing import Any
 from ..errors import InputError, NoArticlesError
 from ..io.counters import ReadContext, ReadReport
 from ..io.fields import FieldMap
+from ..io.passthrough import RawRecords, passthrough_record
 from ..io.reader import _repeated, _too_large, reader_for
 from ..io.remote import is_url
 from ..io.walk import format_of, iter_input_files
@@ -47,8 +47,15 @@ class _Options:
     keep_records: bool = False
 
 
-def _article_row(file_no: int, seq: int, a: Article, keep: bool) -> tuple:
-    record = json.dumps(a.to_dict(), ensure_ascii=False) if keep else None
+def _article_row(
+    file_no: int, seq: int, a: Article, raw: RawRecords | None, opened: str, name: str
+) -> tuple:
+    record = None
+    if raw is not None:  # dedup's output: the record as it was read (JSON lines byte for byte)
+        origin = a.origin or ""
+        if origin.startswith(name + ":"):
+            origin = opened + origin[len(name) :]  # the executor opens the absolute path
+        record = passthrough_record(raw.line(origin), a.to_dict()).rstrip("\n")
     when = a.published.timestamp() if a.published else None
     return (file_no, seq, "a", a.id, a.text, a.title, a.source, when, a.origin, record, None)
 
@@ -62,14 +69,18 @@ def read_partition(files: Iterator[tuple[int, str, str]], options: _Options) -> 
         report = ReadReport()
         ctx = ReadContext(options.fields, options.skip_bad, options.max_article_bytes, report)
         seq = 0
+        raw = RawRecords() if options.keep_records else None
         try:
             kind = format_of(Path(name)) or "jsonl"
             for article in reader_for(path, kind)(path if is_url(path) else Path(path), name, ctx):
                 if not _too_large(article, ctx):
-                    yield _article_row(file_no, seq, article, options.keep_records)
+                    yield _article_row(file_no, seq, article, raw, path, name)
                     seq += 1
         except InputError as error:
             yield (file_no, seq, "e", *[None] * 7, str(error))
+        finally:
+            if raw is not None:
+                raw.close()
         for n, message in enumerate(report.warnings):
             yield (file_no, seq + n, "w", *[None] * 7, message)
         if report.skipped:

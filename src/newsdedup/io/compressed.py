@@ -48,7 +48,7 @@ def _unzstd(raw: BinaryIO) -> BinaryIO:
             "reading .zst files needs the zstandard package (pip install 'newsdedup[io]')"
         ) from None
     reader = zstandard.ZstdDecompressor().stream_reader(raw, read_across_frames=True)
-    return io.BufferedReader(reader, 1 << 20)  # type: ignore[arg-type]
+    return io.BufferedReader(reader, 1 << 20)
 
 
 def _read(

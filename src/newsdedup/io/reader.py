@@ -21,7 +21,7 @@ import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import TextIO, cast
 
 from ..errors import ConfigError, InputError, NoArticlesError
 from ..models import Article
@@ -142,7 +142,8 @@ def _read_all(
             ctx.report.files += 1
             kind = format_of(Path(str(path)))
             if kind is not None:  # always true: iter_input_files yields known types only
-                yield from reader_for(path, kind)(path, str(path), ctx)
+                # A URL stays a str: reader_for gives it a reader that opens URLs.
+                yield from reader_for(path, kind)(cast(Path, path), str(path), ctx)
 
 
 def reader_for(path: object, kind: str) -> Reader:

@@ -20,7 +20,7 @@ import os
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from ..errors import InputError, NoArticlesError
 from ..io.counters import ReadContext, ReadReport
@@ -72,7 +72,8 @@ def read_partition(files: Iterator[tuple[int, str, str]], options: _Options) -> 
         raw = RawRecords() if options.keep_records else None
         try:
             kind = format_of(Path(name)) or "jsonl"
-            for article in reader_for(path, kind)(path if is_url(path) else Path(path), name, ctx):
+            source = path if is_url(path) else Path(path)
+            for article in reader_for(path, kind)(cast(Path, source), name, ctx):
                 if not _too_large(article, ctx):
                     yield _article_row(file_no, seq, article, raw, path, name)
                     seq += 1

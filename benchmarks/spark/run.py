@@ -183,6 +183,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--size", default="10k")
     parser.add_argument("--partitions", type=int, default=4)
     parser.add_argument("--master", default="local[2]")
+    parser.add_argument(
+        "--driver-memory", default="3g", help="heap of the driver (and local executors)"
+    )
     parser.add_argument("--no-compare", action="store_true", help="skip the correctness check")
     parser.add_argument("--scan", action="store_true", help="also time scan (implied by compare)")
     args = parser.parse_args(argv)
@@ -207,7 +210,13 @@ def main(argv: list[str] | None = None) -> None:
     cpu = TreeCpu()
     started = time.perf_counter()
     cpu("session")
-    spark = get_session(args.master, conf={"spark.sql.shuffle.partitions": str(args.partitions)})
+    spark = get_session(
+        args.master,
+        conf={
+            "spark.sql.shuffle.partitions": str(args.partitions),
+            "spark.driver.memory": args.driver_memory,
+        },
+    )
     cpu("read")
     articles = read_inputs(spark, [str(path)])
     done = run(articles, partitions=args.partitions, observe=cpu)

@@ -74,6 +74,14 @@ GiantComponent = Annotated[
         rich_help_panel=_PANEL,
     ),
 ]
+Conf = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--conf",
+        help="Any Spark setting as KEY=VALUE (repeatable), e.g. spark.driver.memory=4g.",
+        rich_help_panel=_PANEL,
+    ),
+]
 Output = Annotated[
     str,
     typer.Option(
@@ -94,6 +102,7 @@ class SparkCliOptions:
     shuffle_partitions: ShufflePartitions = 0
     checkpoint_dir: CheckpointDir = ""
     giant_component: GiantComponent = 20_000
+    conf: Conf = None
 
     def settings(self):  # -> newsdedup.spark.app.SparkOptions (pyspark imported lazily)
         from ..spark.app import SparkOptions
@@ -105,7 +114,15 @@ class SparkCliOptions:
             shuffle_partitions=self.shuffle_partitions or None,
             checkpoint_dir=self.checkpoint_dir or None,
             giant_component=self.giant_component,
+            conf=dict(_setting(item) for item in self.conf or []),
         )
+
+
+def _setting(item: str) -> tuple[str, str]:
+    key, sep, value = item.partition("=")
+    if not sep or not key.strip():
+        raise ConfigError(f"--conf takes KEY=VALUE, not {item!r}")
+    return key.strip(), value.strip()
 
 
 def _first_line(error: BaseException) -> str:

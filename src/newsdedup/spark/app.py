@@ -30,6 +30,8 @@ from .session import get_session
 __all__ = ["COMMANDS", "FORMATS", "SparkOptions", "run_command", "summary"]
 
 COMMANDS = ("scan", "pairs", "dedup")
+#: Heap of the one JVM of a local run (Spark's default, 1g, cannot hold the learning sample of a big input).
+LOCAL_DRIVER_MEMORY = "2g"
 #: Folder formats (any size) and driver-side formats (small results only).
 FORMATS = ("parquet", "jsonl", "table", "json")
 
@@ -61,6 +63,8 @@ class SparkOptions:
 
         existed = SparkSession.getActiveSession() is not None
         conf = dict(self.conf)
+        if (self.master or "").startswith("local"):
+            conf.setdefault("spark.driver.memory", LOCAL_DRIVER_MEMORY)
         if self.shuffle_partitions:
             conf["spark.sql.shuffle.partitions"] = str(self.shuffle_partitions)
         spark = get_session(self.master, conf=conf)

@@ -79,7 +79,8 @@ def _learn(articles: Any, config: DetectorConfig) -> Any:
     """Boilerplate and common words from the first articles (as ``scan`` samples them)."""
     size = config.normalize.boilerplate_sample
     rows = articles.where(articles.idx < size).select("idx", "id", "text", "title", "source")
-    sample = sorted(rows.collect(), key=lambda r: r["idx"])
+    # Streamed partition by partition: the sample can be a few hundred MB of text.
+    sample = rows.orderBy("idx").toLocalIterator()
     return learn_from_sample(
         [Article(r["id"], r["text"], title=r["title"], source=r["source"]) for r in sample], config
     )

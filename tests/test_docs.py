@@ -115,7 +115,7 @@ def run(command: str, cwd: Path, shell: list[str]) -> subprocess.CompletedProces
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
-        timeout=300,
+        timeout=900,
     )
 
 

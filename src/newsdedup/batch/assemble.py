@@ -23,7 +23,7 @@ from ..models import Cluster, Match, Member, Relation, Result, Scores
 if TYPE_CHECKING:
     from .corpus import Corpus
 
-__all__ = ["VerifiedPairs", "assemble_result", "exact_groups"]
+__all__ = ["VerifiedPairs", "assemble_result", "empty_warnings", "exact_groups"]
 
 _DUPLICATE_CODES = np.array([RELATION_CODES[r] for r in Relation if r.is_duplicate], np.int8)
 
@@ -180,6 +180,13 @@ def _matches(
     return matches
 
 
+def empty_warnings(empty: int) -> list[str]:
+    """The warning about articles left empty by normalisation (none when there are none)."""
+    if not empty:
+        return []
+    return [f"{empty} article(s) have no text left after normalisation; they were not compared"]
+
+
 def assemble_result(
     corpus: Corpus,
     groups,
@@ -193,11 +200,7 @@ def assemble_result(
     clusters = _clusters(corpus, groups, verified, twins)
     matches = _matches(corpus, verified, twins, rank, config)
     empty = int((corpus.lengths == 0).sum())
-    warnings = (
-        [f"{empty} article(s) have no text left after normalisation; they were not compared"]
-        if empty
-        else []
-    )
+    warnings = empty_warnings(empty)
     by_relation = {
         f"matches_{r.value}": sum(1 for m in matches if m.relation is r) for r in Relation
     }

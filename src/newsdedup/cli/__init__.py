@@ -20,6 +20,7 @@ from .evaluate import evaluate
 from .index import index_app
 from .scan import dedup, pairs, scan
 from .train import train
+from .spark import spark_app
 
 app = typer.Typer(
     name="newsdedup",
@@ -39,6 +40,7 @@ app.command()(compare)
 app.command()(evaluate)
 app.command()(train)
 app.add_typer(index_app)
+app.add_typer(spark_app)
 
 
 def _version(value: bool) -> None:

@@ -21,16 +21,19 @@ import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import TextIO, cast
 
 from ..errors import ConfigError, InputError, NoArticlesError
 from ..models import Article
+from .columnar import read_parquet
+from .compressed import read_jsonl_gz, read_jsonl_url, read_jsonl_zst
 from .counters import ReadContext, ReadReport, too_large_message
 from .feeds import read_feed
 from .fields import FieldMap
 from .html import read_html
 from .plain import read_plain
 from .records import STDIN_NAME, read_csv, read_json, read_jsonl, read_stdin
+from .remote import is_url
 from .walk import check_inputs, format_of, iter_input_files
 
 __all__ = ["read_articles"]
@@ -44,6 +47,9 @@ _READERS: dict[str, Reader] = {
     "jsonl": read_jsonl,
     "csv": read_csv,
     "feed": read_feed,
+    "parquet": read_parquet,
+    "jsonl.gz": read_jsonl_gz,
+    "jsonl.zst": read_jsonl_zst,
 }
 
 
@@ -134,9 +140,26 @@ def _read_all(
             continue
         for path in iter_input_files([given], lambda p, why: ctx.skip(f"{why}, skipped", str(p))):
             ctx.report.files += 1
-            kind = format_of(path)
+            kind = format_of(Path(str(path)))
             if kind is not None:  # always true: iter_input_files yields known types only
-                yield from _READERS[kind](path, str(path), ctx)
+                # A URL stays a str: reader_for gives it a reader that opens URLs.
+                yield from reader_for(path, kind)(cast(Path, path), str(path), ctx)
+
+
+def reader_for(path: object, kind: str) -> Reader:
+    """The reader of a file of a known kind; URLs hold Parquet or JSON Lines (plain or compressed).
+
+    Raises:
+        InputError: A URL names a file of another kind.
+    """
+    if is_url(path) and kind == "jsonl":
+        return read_jsonl_url
+    if is_url(path) and kind not in ("parquet", "jsonl.gz", "jsonl.zst"):
+        raise InputError(
+            "only Parquet and JSON lines (.jsonl, .jsonl.gz, .jsonl.zst) are read from URLs",
+            path=str(path),
+        )
+    return _READERS[kind]
 
 
 def _too_large(article: Article, ctx: ReadContext) -> bool:

@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from ..errors import InputError
+from .remote import expand_url, is_url
 from .source import os_reason
 
 __all__ = ["FORMATS", "check_inputs", "format_of", "iter_input_files"]
@@ -41,12 +42,23 @@ FORMATS = {
     ".xml": "feed",
     ".rss": "feed",
     ".atom": "feed",
+    ".parquet": "parquet",
+    ".jsonl.gz": "jsonl.gz",
+    ".ndjson.gz": "jsonl.gz",
+    ".jsonl.zst": "jsonl.zst",
+    ".ndjson.zst": "jsonl.zst",
 }
 
 
 def format_of(path: Path) -> str | None:
-    """The reader family of a file, from its extension (case-insensitive)."""
-    return FORMATS.get(path.suffix.lower())
+    """The reader family of a file, from its extension (case-insensitive).
+
+    Example:
+        >>> format_of(Path("2024/feed.JSONL.gz")), format_of(Path("news.parquet"))
+        ('jsonl.gz', 'parquet')
+    """
+    double = "".join(path.suffixes[-2:]).lower()
+    return FORMATS.get(double) or FORMATS.get(path.suffix.lower())
 
 
 def check_inputs(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
@@ -58,6 +70,8 @@ def check_inputs(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
     """
     checked = []
     for given in paths:
+        if is_url(given):  # checked when listed (io/remote.py)
+            continue
         path = Path(given)
         try:
             mode = path.stat().st_mode
@@ -72,7 +86,7 @@ def check_inputs(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
 
 def iter_input_files(
     paths: Iterable[str | os.PathLike[str]], unreadable: OnUnreadable | None = None
-) -> Iterator[Path]:
+) -> Iterator[Path | str]:
     """Yield the files to read, folders expanded recursively in sorted order.
 
     Args:
@@ -84,7 +98,7 @@ def iter_input_files(
             :class:`InputError`.
 
     Yields:
-        File paths, joined onto the path as given (``corpus/a/b.txt``), so
+        File paths (URLs as strings), joined onto the path as given (``corpus/a/b.txt``), so
         their string form is a stable, readable id.
 
     Raises:
@@ -95,7 +109,14 @@ def iter_input_files(
         >>> list(iter_input_files([]))
         []
     """
-    for path in check_inputs(paths):
+    paths = list(paths)
+    urls = {str(p) for p in paths if is_url(p)}
+    check_inputs(paths)
+    for given in paths:
+        if str(given) in urls:
+            yield from expand_url(str(given), lambda name: format_of(Path(name)) is not None)
+            continue
+        path = Path(given)
         if path.is_dir():
             yield from _walk(path, unreadable)
         else:

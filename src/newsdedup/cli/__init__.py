@@ -19,8 +19,8 @@ from .compare import compare
 from .evaluate import evaluate
 from .index import index_app
 from .scan import dedup, pairs, scan
-from .train import train
 from .spark import spark_app
+from .train import train
 
 app = typer.Typer(
     name="newsdedup",

@@ -12,8 +12,13 @@ is ``data[offsets[i]:offsets[i + 1]]``.
 * ``text``: UTF-8 → token hashes (``tokenize_batch``).
 * ``minhash``: shingles, signatures, LSH band keys and bucket pairs.
 * ``sets``: sorted sets, intersections, term counts, dot products, row gathers.
+
+Each kernel is compiled on its first call and cached on disk (see ``cache``,
+which picks a writable place before the kernels are defined); a command
+compiles only the kernels it calls.
 """
 
+from .cache import CACHE_DIR  # first: sets numba's cache folder before any kernel is defined
 from .hashing import FNV_OFFSET, FNV_PRIME, U32, fmix32, fmix64
 from .minhash import (
     band_keys,
@@ -47,6 +52,7 @@ from .text import (
 
 __all__ = [
     "APOS",
+    "CACHE_DIR",
     "DIGIT",
     "FLAG_NUMBER",
     "FLAG_PURE",

@@ -27,17 +27,17 @@ FLAG_NUMBER = np.uint8(1)  # the token holds a digit
 FLAG_PURE = np.uint8(2)  # ...and nothing but digits and number separators (not ``1evel``)
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True)
 def _finish(state):
     return np.uint32(fmix64(state) & U32)
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True)
 def _mix(state, cp):
     return (state ^ np.uint64(cp)) * FNV_PRIME
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True)
 def _decode(buf, i):
     """Decode one UTF-8 code point at ``buf[i]``; returns (code point, length)."""
     c = np.int64(buf[i])
@@ -57,7 +57,7 @@ def _decode(buf, i):
     return 0xFFFD, 1
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True)
 def _read(buf, i, table, fold):
     """Folded code point, its class and its byte length at ``buf[i]``."""
     c = buf[i]
@@ -71,7 +71,7 @@ def _read(buf, i, table, fold):
     return cp, cls, ln
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True)
 def _class_at(buf, i, end, table, fold):
     """Class of the character at ``i``, or SEP past the end of the document."""
     if i >= end:
@@ -122,7 +122,7 @@ def _is_elided(token_hash, elisions):
     return False
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True)
 def _emit(hashes, flags, starts, ends, t, h, flag, start, end):
     """Write token ``t`` (its span only when spans are kept); returns t + 1."""
     hashes[t] = h
@@ -231,9 +231,12 @@ def _word_tokens(buf, lo, hi, table, fold, elisions, hashes, flags, starts, ends
     return t
 
 
-@njit(cache=True)
 def tokenize_batch(buf, doc_offsets, table, fold, elisions, char_mode, spans):
     """Split UTF-8 documents into token hashes.
+
+    Word and character mode are two compiled functions: numba compiles
+    everything a function can reach, so one function for both modes would
+    compile the character tokenizer on every first run, for nothing.
 
     Args:
         buf: uint8 array, the documents' UTF-8 bytes back to back.
@@ -251,23 +254,54 @@ def tokenize_batch(buf, doc_offsets, table, fold, elisions, char_mode, spans):
         token ``t`` spans bytes ``starts[t]:ends[t]`` of ``buf``; document ``i``
         owns tokens ``tok_offsets[i]:tok_offsets[i+1]``.
     """
-    n_docs = doc_offsets.shape[0] - 1
+    if char_mode:
+        return _tokenize_chars(buf, doc_offsets, table, fold, spans)
+    return _tokenize_words(buf, doc_offsets, table, fold, elisions, spans)
+
+
+@njit(cache=True)
+def _token_arrays(n_bytes, n_docs, char_mode, spans):
     # A word token takes at least one byte plus a separator; a character
     # token at least one byte, plus one separator token between runs.
-    cap = (buf.shape[0] if char_mode else buf.shape[0] // 2) + n_docs + 1
+    cap = (n_bytes if char_mode else n_bytes // 2) + n_docs + 1
     hashes = np.empty(cap, np.uint32)
     flags = np.zeros(cap, np.uint8)
     starts = np.empty(cap if spans else 0, np.int64)
     ends = np.empty(cap if spans else 0, np.int64)
+    return hashes, flags, starts, ends
+
+
+@njit(cache=True)
+def _tokenize_words(buf, doc_offsets, table, fold, elisions, spans):
+    n_docs = doc_offsets.shape[0] - 1
+    hashes, flags, starts, ends = _token_arrays(buf.shape[0], n_docs, False, spans)
     tok_offsets = np.empty(n_docs + 1, np.int64)
     t = 0
     for d in range(n_docs):
         tok_offsets[d] = t
         lo, hi = doc_offsets[d], doc_offsets[d + 1]
-        if char_mode:
-            t = _char_tokens(buf, lo, hi, table, fold, hashes, flags, starts, ends, t)
-        else:
-            t = _word_tokens(buf, lo, hi, table, fold, elisions, hashes, flags, starts, ends, t)
+        t = _word_tokens(buf, lo, hi, table, fold, elisions, hashes, flags, starts, ends, t)
+    tok_offsets[n_docs] = t
+    span_n = t if spans else 0
+    return (
+        hashes[:t].copy(),
+        flags[:t].copy(),
+        starts[:span_n].copy(),
+        ends[:span_n].copy(),
+        tok_offsets,
+    )
+
+
+@njit(cache=True)
+def _tokenize_chars(buf, doc_offsets, table, fold, spans):
+    n_docs = doc_offsets.shape[0] - 1
+    hashes, flags, starts, ends = _token_arrays(buf.shape[0], n_docs, True, spans)
+    tok_offsets = np.empty(n_docs + 1, np.int64)
+    t = 0
+    for d in range(n_docs):
+        tok_offsets[d] = t
+        lo, hi = doc_offsets[d], doc_offsets[d + 1]
+        t = _char_tokens(buf, lo, hi, table, fold, hashes, flags, starts, ends, t)
     tok_offsets[n_docs] = t
     span_n = t if spans else 0
     return (

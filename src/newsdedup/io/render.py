@@ -18,14 +18,16 @@ from __future__ import annotations
 
 import csv
 import json
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from ..judge.compare import Comparison
 from ..models import Match, Result, Scores
+
+if TYPE_CHECKING:
+    from ..judge.compare import Comparison
 
 __all__ = ["FORMATS", "summary_line", "write_clusters", "write_comparison", "write_matches"]
 

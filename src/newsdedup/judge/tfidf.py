@@ -23,13 +23,15 @@ Example:
 
 from __future__ import annotations
 
-from typing import Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
-import scipy.sparse as sp
-from sklearn.feature_extraction.text import TfidfTransformer
 
 from .. import _kernels as K
+
+if TYPE_CHECKING:  # both imported on first use: a run without candidate pairs needs neither
+    import scipy.sparse as sp
+    from sklearn.feature_extraction.text import TfidfTransformer
 
 __all__ = ["CorpusStats", "TermVectors", "TfidfModel", "cosine_pairs", "terms"]
 
@@ -107,25 +109,44 @@ class TfidfModel:
 
     def __init__(self, df: np.ndarray, n_docs: int) -> None:
         self.n_features = len(df)
-        transformer = TfidfTransformer(norm="l2", use_idf=True, smooth_idf=True, sublinear_tf=True)
-        # Fitting on a matrix whose document frequencies equal `df` would need
-        # every document again; set the fitted state scikit-learn computes instead.
-        transformer.idf_ = (np.log((1.0 + n_docs) / (1.0 + df)) + 1.0).astype(np.float32)
-        transformer.n_features_in_ = self.n_features
-        self._transformer = transformer
+        self._idf = (np.log((1.0 + n_docs) / (1.0 + df)) + 1.0).astype(np.float32)
+        self._transformer: TfidfTransformer | None = None
 
     @property
     def idf(self) -> np.ndarray:
-        return self._transformer.idf_
+        return self._idf
+
+    def _fitted(self) -> TfidfTransformer:
+        """scikit-learn's transformer, built on first use.
+
+        Why lazily: importing scikit-learn takes about a second, and a run
+        without a single candidate pair (or ``--help``) never needs it.
+        """
+        if self._transformer is None:
+            from sklearn.feature_extraction.text import TfidfTransformer
+
+            transformer: Any = TfidfTransformer(
+                norm="l2", use_idf=True, smooth_idf=True, sublinear_tf=True
+            )
+            # Fitting on a matrix whose document frequencies equal `df` would need
+            # every document again; set the fitted state scikit-learn computes instead.
+            transformer.idf_ = self._idf
+            transformer.n_features_in_ = self.n_features
+            self._transformer = transformer
+        return self._transformer
 
     def counts(self, tokens: np.ndarray, offsets: np.ndarray) -> sp.csr_matrix:
         """Raw term counts of documents given as token hashes (CSR in, CSR out, columns sorted)."""
+        import scipy.sparse as sp  # imported with the first vectors: a run without pairs has none
+
         indptr, indices, counts = K.term_counts(tokens, offsets, self.n_features)
         return sp.csr_matrix((counts, indices, indptr), shape=(len(offsets) - 1, self.n_features))
 
     def vectors(self, tokens: np.ndarray, offsets: np.ndarray) -> sp.csr_matrix:
         """TF-IDF rows (L2-normalised, float32) of documents given as token hashes."""
-        return sp.csr_matrix(self._transformer.transform(self.counts(tokens, offsets), copy=False))
+        import scipy.sparse as sp
+
+        return sp.csr_matrix(self._fitted().transform(self.counts(tokens, offsets), copy=False))
 
 
 def cosine_pairs(rows: sp.csr_matrix, left: np.ndarray, right: np.ndarray) -> np.ndarray:

@@ -34,6 +34,7 @@ from .html import read_html
 from .plain import read_plain
 from .records import STDIN_NAME, read_csv, read_json, read_jsonl, read_stdin
 from .remote import is_url
+from .select import Selection, check_glob
 from .walk import check_inputs, format_of, iter_input_files
 
 __all__ = ["read_articles"]
@@ -62,6 +63,8 @@ def read_articles(
     report: ReadReport | None = None,
     stdin: TextIO | None = None,
     unique_ids: bool = True,
+    include: Sequence[str] = (),
+    exclude: Sequence[str] = (),
 ) -> Iterator[Article]:
     """Stream the articles of files, folders (recursive) and ``-`` (JSON Lines on stdin).
 
@@ -80,6 +83,9 @@ def read_articles(
         unique_ids: Treat a repeated id as bad input. The live index passes
             False: it answers a repeated id itself (``seen``), and an endless
             stream must not remember every id it has read.
+        include, exclude: Globs choosing the files read inside folders (see
+            :mod:`newsdedup.io.select`, which also says which files are
+            skipped: unknown types and documentation, each with a warning).
 
     Returns:
         An iterator of articles in input order.
@@ -89,7 +95,7 @@ def read_articles(
             ``skip_bad``) a record is malformed or an id repeats.
         NoArticlesError: Iteration ended without a single article (raised
             at once when ``paths`` is empty).
-        ConfigError: ``max_article_bytes`` is not positive.
+        ConfigError: ``max_article_bytes`` is not positive, or a glob is bad.
 
     Example:
         >>> import io
@@ -103,11 +109,12 @@ def read_articles(
         raise ConfigError("max_article_bytes must be positive")
     if sum(1 for p in paths if str(p) == "-") > 1:
         raise InputError("standard input ('-') can be read only once")
+    globs = ([check_glob(g) for g in include], [check_glob(g) for g in exclude])
     check_inputs(p for p in paths if str(p) != "-")
     ctx = ReadContext(
         fields, skip_bad, max_article_bytes, report if report is not None else ReadReport()
     )
-    return _stream(paths, ctx, stdin, unique_ids)
+    return _stream(paths, ctx, stdin, unique_ids, globs)
 
 
 def _stream(
@@ -115,10 +122,12 @@ def _stream(
     ctx: ReadContext,
     stdin: TextIO | None,
     unique_ids: bool = True,
+    globs: tuple[list[str], list[str]] = ([], []),
 ) -> Iterator[Article]:
     first_seen: dict[str, str] = {}
     yielded = 0
-    for article in _read_all(paths, ctx, stdin):
+    left_out: list[str] = []
+    for article in _read_all(paths, ctx, stdin, globs, left_out):
         if _too_large(article, ctx) or (unique_ids and _repeated(article, first_seen, ctx)):
             continue
         if unique_ids:
@@ -126,24 +135,34 @@ def _stream(
         yielded += 1
         ctx.report.articles += 1
         yield article
+    if yielded == 0 and left_out:
+        raise NoArticlesError(f"no articles found: {'; '.join(left_out)}")
     if yielded == 0:
         raise NoArticlesError(f"no articles found in {_describe(paths)}{_why(ctx.report)}")
+    ctx.report.warnings.extend(left_out)
 
 
 def _read_all(
-    paths: Sequence[str | os.PathLike[str]], ctx: ReadContext, stdin: TextIO | None
+    paths: Sequence[str | os.PathLike[str]],
+    ctx: ReadContext,
+    stdin: TextIO | None,
+    globs: tuple[list[str], list[str]],
+    left_out: list[str],
 ) -> Iterator[Article]:
     for given in paths:
         if str(given) == "-":
             ctx.report.files += 1
             yield from read_stdin(stdin if stdin is not None else sys.stdin, ctx)
             continue
-        for path in iter_input_files([given], lambda p, why: ctx.skip(f"{why}, skipped", str(p))):
+        selection = Selection(*globs)
+        skip = lambda p, why: ctx.skip(f"{why}, skipped", str(p))  # noqa: E731
+        for path in iter_input_files([given], skip, selection):
             ctx.report.files += 1
             kind = format_of(Path(str(path)))
             if kind is not None:  # always true: iter_input_files yields known types only
                 # A URL stays a str: reader_for gives it a reader that opens URLs.
                 yield from reader_for(path, kind)(cast(Path, path), str(path), ctx)
+        left_out.extend(selection.messages(str(given)))
 
 
 def reader_for(path: object, kind: str) -> Reader:

@@ -3,8 +3,10 @@
 Why strict up front: a typo in the last of ten paths should fail before the
 first file is read, not after an hour of work. Folders are walked
 recursively in sorted order so runs are reproducible; hidden files and
-folders, and files of unknown types, are ignored silently inside folders
-(but a file named explicitly must be of a known type).
+folders are ignored inside folders; files of unknown types, documentation and
+files left out by ``--include/--exclude`` are skipped and counted by a
+:class:`~newsdedup.io.select.Selection` (but a file named explicitly must be
+of a known type, and is read whatever its name).
 
 Example:
     >>> format_of(Path("news/2023/a.JSONL"))
@@ -22,6 +24,7 @@ from pathlib import Path
 
 from ..errors import InputError
 from .remote import expand_url, is_url
+from .select import Selection
 from .source import os_reason
 
 __all__ = ["FORMATS", "check_inputs", "format_of", "iter_input_files"]
@@ -85,7 +88,9 @@ def check_inputs(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
 
 
 def iter_input_files(
-    paths: Iterable[str | os.PathLike[str]], unreadable: OnUnreadable | None = None
+    paths: Iterable[str | os.PathLike[str]],
+    unreadable: OnUnreadable | None = None,
+    selection: Selection | None = None,
 ) -> Iterator[Path | str]:
     """Yield the files to read, folders expanded recursively in sorted order.
 
@@ -96,6 +101,7 @@ def iter_input_files(
             (a symlink loop ``x.txt -> x.txt``, a link into a forbidden
             folder), which is then left out; without it, such an entry is an
             :class:`InputError`.
+        selection: Which files found in folders are read; counts the others.
 
     Yields:
         File paths (URLs as strings), joined onto the path as given (``corpus/a/b.txt``), so
@@ -109,6 +115,7 @@ def iter_input_files(
         >>> list(iter_input_files([]))
         []
     """
+    selection = selection if selection is not None else Selection()
     paths = list(paths)
     urls = {str(p) for p in paths if is_url(p)}
     check_inputs(paths)
@@ -118,12 +125,14 @@ def iter_input_files(
             continue
         path = Path(given)
         if path.is_dir():
-            yield from _walk(path, unreadable)
+            yield from _walk(path, path, selection, unreadable)
         else:
             yield path
 
 
-def _walk(folder: Path, unreadable: OnUnreadable | None) -> Iterator[Path]:
+def _walk(
+    folder: Path, root: Path, selection: Selection, unreadable: OnUnreadable | None
+) -> Iterator[Path]:
     try:
         with os.scandir(folder) as scan:
             entries = sorted(scan, key=lambda entry: entry.name)
@@ -135,7 +144,7 @@ def _walk(folder: Path, unreadable: OnUnreadable | None) -> Iterator[Path]:
         path = folder / entry.name
         # Symlinked folders are not followed: a link loop must not hang a run.
         if entry.is_dir(follow_symlinks=False):
-            yield from _walk(path, unreadable)
+            yield from _walk(path, root, selection, unreadable)
             continue
         try:
             is_file = entry.is_file()  # follows a symlink, which may loop
@@ -144,5 +153,5 @@ def _walk(folder: Path, unreadable: OnUnreadable | None) -> Iterator[Path]:
                 raise InputError(os_reason(error), path=str(path)) from None
             unreadable(path, os_reason(error))
             continue
-        if is_file and format_of(path) is not None:
+        if is_file and selection.wants(path, root, known=format_of(path) is not None):
             yield path

@@ -228,7 +228,7 @@ def comparison_data(
 
 
 def _asset(name: str) -> str:
-    return resources.files("newsdedup.io").joinpath("review", name).read_text("utf-8")
+    return resources.files("newsdedup.io").joinpath("review").joinpath(name).read_text("utf-8")
 
 
 def _script_json(data: dict[str, Any]) -> str:

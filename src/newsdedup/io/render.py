@@ -22,16 +22,17 @@ from typing import TYPE_CHECKING, TextIO
 
 from rich.console import Console
 from rich.markup import escape
-from rich.table import Table
 
 from ..models import Match, Result, Scores
+from .tables import ArticleLabels, plain_clusters, plain_pairs, table_clusters, table_pairs
 
 if TYPE_CHECKING:
     from ..judge.compare import Comparison
 
 __all__ = ["FORMATS", "summary_line", "write_clusters", "write_comparison", "write_matches"]
 
-FORMATS = ("table", "json", "jsonl", "csv")
+#: ``table`` for a terminal, ``plain`` (aligned lines, never wrapped) for pipes and files.
+FORMATS = ("table", "plain", "json", "jsonl", "csv")
 _SCORE_FIELDS = ("jaccard", "containment", "cosine", "numbers", "probability")
 
 
@@ -39,10 +40,6 @@ def _score_cells(scores: Scores) -> list[float | str]:
     """The CSV cells of :data:`_SCORE_FIELDS` (empty where a score is unknown)."""
     values = (getattr(scores, f) for f in _SCORE_FIELDS)
     return [round(v, 4) if v is not None else "" for v in values]
-
-
-def _probability(scores: Scores) -> str:
-    return f"{scores.probability:.2f}" if scores.probability is not None else ""
 
 
 def _dumps(obj: object) -> str:
@@ -78,45 +75,14 @@ def _count(n: int, noun: str) -> str:
     return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
-def _cluster_table(result: Result) -> Table:
-    table = Table(title=None, show_lines=False, header_style="bold")
-    numeric = ("cluster", "jaccard", "contain.", "cosine", "figures", "prob.")
-    for name in (
-        "cluster",
-        "article",
-        "relation",
-        "jaccard",
-        "contain.",
-        "cosine",
-        "figures",
-        "prob.",
-    ):
-        table.add_column(
-            name,
-            justify="right" if name in numeric else "left",
-            overflow="fold",
-        )
-    for c in result.clusters:
-        table.add_row(
-            str(c.id), f"[bold]{escape(c.original)}[/bold]", "original", "", "", "", "", ""
-        )
-        for m in c.members:
-            s = m.scores
-            table.add_row(
-                "",
-                escape(m.id),
-                m.relation.value,
-                f"{s.jaccard:.2f}",
-                f"{s.containment:.2f}",
-                f"{s.cosine:.2f}",
-                f"{s.numbers:.0%}",
-                _probability(s),
-            )
-    return table
+def write_clusters(
+    result: Result, fmt: str, out: TextIO, labels: ArticleLabels | None = None
+) -> None:
+    """Write the clusters of a scan in one of :data:`FORMATS`.
 
-
-def write_clusters(result: Result, fmt: str, out: TextIO) -> None:
-    """Write the clusters of a scan in one of :data:`FORMATS`."""
+    ``labels`` (id → title, publication time) adds date and title columns to
+    ``table`` and ``plain`` when any is known.
+    """
     if fmt == "json":
         out.write(json.dumps(result.to_dict(), ensure_ascii=False, indent=2) + "\n")
     elif fmt == "jsonl":
@@ -137,12 +103,13 @@ def write_clusters(result: Result, fmt: str, out: TextIO) -> None:
                         *_score_cells(m.scores),
                     ]
                 )
+    elif fmt == "plain":
+        if result.clusters:  # nothing found: no lines (the summary on stderr says so)
+            plain_clusters(result, out, labels)
+    elif result.clusters:
+        table_clusters(result, out, labels)
     else:
-        console = Console(file=out, soft_wrap=False)
-        if result.clusters:
-            console.print(_cluster_table(result))
-        else:
-            console.print("No duplicates found.")
+        out.write("No duplicates found.\n")
 
 
 def write_matches(matches: list[Match], fmt: str, out: TextIO) -> None:
@@ -165,35 +132,13 @@ def write_matches(matches: list[Match], fmt: str, out: TextIO) -> None:
                     m.reason,
                 ]
             )
+    elif fmt == "plain":
+        if matches:
+            plain_pairs(matches, out)
+    elif matches:
+        table_pairs(matches, out)
     else:
-        table = Table(header_style="bold")
-        names = (
-            "a",
-            "b",
-            "relation",
-            "jaccard",
-            "contain.",
-            "cosine",
-            "figures",
-            "prob.",
-            "reason",
-        )
-        for name in names:
-            table.add_column(name, overflow="fold")
-        for m in matches:
-            s = m.scores
-            table.add_row(
-                escape(m.a),
-                escape(m.b),
-                m.relation.value,
-                f"{s.jaccard:.2f}",
-                f"{s.containment:.2f}",
-                f"{s.cosine:.2f}",
-                f"{s.numbers:.0%}",
-                _probability(s),
-                escape(m.reason),
-            )
-        Console(file=out, soft_wrap=False).print(table if matches else "No matching pairs found.")
+        out.write("No matching pairs found.\n")
 
 
 def write_comparison(c: Comparison, fmt: str, out: TextIO, max_passages: int = 10) -> None:

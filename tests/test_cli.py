@@ -32,10 +32,13 @@ def corpus_dir(tmp_path, seed_paths, republished):
 
 
 def test_scan_seeds_reports_no_duplicates(seed_paths):
-    result = run("scan", str(seed_paths[0].parent))
+    result = run("scan", str(seed_paths[0].parent), "--format", "table")
     assert result.exit_code == 0, result.output
     assert "No duplicates found." in result.stdout
     assert "5 articles: 0 clusters, 0 duplicates" in result.stderr
+    piped = run("scan", str(seed_paths[0].parent))  # not a terminal: plain lines, here none
+    assert piped.exit_code == 0 and piped.stdout == ""
+    assert "5 articles: 0 clusters, 0 duplicates" in piped.stderr
 
 
 def test_scan_json_clusters(corpus_dir):

@@ -14,17 +14,12 @@ Example:
 from __future__ import annotations
 
 import importlib
-from importlib.metadata import PackageNotFoundError, version
 from typing import TYPE_CHECKING, Any
 
 from . import _moved
 
-try:
-    __version__ = version("newsdedup")
-except PackageNotFoundError:  # running from a source tree that was never installed
-    __version__ = "0+unknown"
-
 if TYPE_CHECKING:
+    __version__: str
     from .api import DedupResult, dedup, scan
     from .batch.pipeline import Detector
     from .config import DetectorConfig
@@ -75,7 +70,20 @@ __all__ = [
 _moved.install()
 
 
+def _version() -> str:
+    # importlib.metadata takes ~0.1 s to import: only paid when the version is asked for.
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("newsdedup")
+    except PackageNotFoundError:  # running from a source tree that was never installed
+        return "0+unknown"
+
+
 def __getattr__(name: str) -> Any:
+    if name == "__version__":
+        globals()[name] = value = _version()
+        return value
     module = _LAZY.get(name)
     if module is None:
         raise AttributeError(f"module 'newsdedup' has no attribute {name!r}")

@@ -13,7 +13,6 @@ from typing import Any
 
 import typer
 
-from .. import __version__
 from ._common import EXIT_INTERRUPTED, error
 from .compare import compare
 from .evaluate import evaluate
@@ -45,6 +44,8 @@ app.add_typer(spark_app)
 
 def _version(value: bool) -> None:
     if value:
+        from .. import __version__
+
         typer.echo(f"newsdedup {__version__}")
         raise typer.Exit()
 

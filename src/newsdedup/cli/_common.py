@@ -45,9 +45,11 @@ R = TypeVar("R")
 
 class Format(str, Enum):
     table = "table"
+    plain = "plain"
     json = "json"
     jsonl = "jsonl"
     csv = "csv"
+    html = "html"
 
 
 class ShingleKind(str, Enum):
@@ -65,7 +67,16 @@ Paths = Annotated[
         show_default=False,
     ),
 ]
-FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
+FormatOpt = Annotated[
+    Format | None,
+    typer.Option(
+        "--format",
+        "-f",
+        help="Output format. Default: table on a terminal; plain (aligned lines that never "
+        "wrap) when piped or written with -o. html: a review page (with -o).",
+        show_default=False,
+    ),
+]
 OutputOpt = Annotated[
     str,
     typer.Option(
@@ -111,6 +122,25 @@ SkipBad = Annotated[
 ]
 MaxArticleMb = Annotated[
     float, typer.Option(help="Skip articles larger than this many MB.", rich_help_panel="Input")
+]
+IncludeOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--include",
+        help="In folders, read only files matching this glob (repeatable; matched against the "
+        "path inside the folder and the file name, e.g. '*.txt', '2023/*').",
+        rich_help_panel="Input",
+        show_default=False,
+    ),
+]
+ExcludeOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--exclude",
+        help="In folders, skip files matching this glob (repeatable, e.g. 'drafts/*').",
+        rich_help_panel="Input",
+        show_default=False,
+    ),
 ]
 Threshold = Annotated[
     float | None,
@@ -231,6 +261,23 @@ def print_read_report(report: ReadReport, quiet: bool, limit: int = 20) -> None:
         warn(message)
     if len(report.warnings) > limit:
         warn(f"... and {len(report.warnings) - limit} more")
+
+
+def output_format(chosen: Format | None, output: str | None) -> Format:
+    """The format to write: the one chosen, else ``table`` for a terminal and ``plain`` otherwise.
+
+    Why: a boxed table sized to a terminal is noise in a pipe or a file,
+    where nothing should be cut or wrapped; ``--format table`` still forces it.
+
+    Raises:
+        ConfigError: ``html`` to a terminal (a page is for a file: use -o).
+    """
+    to_terminal = output in (None, "-") and sys.stdout.isatty()
+    if chosen is Format.html and to_terminal:
+        raise ConfigError("--format html writes a page, not terminal text: use -o report.html")
+    if chosen is not None:
+        return chosen
+    return Format.table if to_terminal else Format.plain
 
 
 @contextlib.contextmanager
@@ -383,6 +430,8 @@ class InputOptions(FieldOptions):
 
     skip_bad: SkipBad = False
     max_article_mb: MaxArticleMb = 10.0
+    include: IncludeOpt = None
+    exclude: ExcludeOpt = None
 
     def __post_init__(self) -> None:
         # nan and inf pass a float option's parsing; int(inf * 1e6) would raise OverflowError.
@@ -412,6 +461,8 @@ class InputOptions(FieldOptions):
             report=report,
             unique_ids=unique_ids,
             stdin=stdin,
+            include=self.include or (),
+            exclude=self.exclude or (),
         )
 
 

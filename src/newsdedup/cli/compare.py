@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import os
-import sys
 from typing import Annotated
 
 import typer
 
 from ..errors import InputError
 from ..io import FieldMap, ReadReport, read_articles
-from ..io.render import write_comparison
-from ..judge.compare import compare as compare_articles
 from ..models import Article
 from . import _common as c
 
@@ -43,7 +40,8 @@ def compare(
         ),
     ],
     b: Annotated[str, typer.Argument(help="Second article, the same way.", show_default=False)],
-    format: c.FormatOpt = c.Format.table,
+    format: c.FormatOpt = None,
+    output: c.OutputOpt = "-",
     corpus: Annotated[
         list[str] | None,
         typer.Option(
@@ -67,11 +65,23 @@ def compare(
         newsdedup compare seeds/000_3e03bc9e3725dfef.txt seeds/003_319c6ed45504dc95.txt
 
         newsdedup compare feed.jsonl#item-17 feed.jsonl#item-42 --format json
+
+        newsdedup compare a.txt b.txt --format html -o pair.html
     """
+    fmt = c.output_format(format, output)
+    from ..io.render import write_comparison
+    from ..judge.compare import compare as compare_articles  # numba: not for --help
+
     fields = inputs.fields()
     first, second = _one_article(a, fields), _one_article(b, fields)
     background = read_articles(corpus, fields=fields, report=ReadReport()) if corpus else None
     result = compare_articles(
         first, second, match.config(), corpus=background, min_passage_words=min_words
     )
-    write_comparison(result, format.value, sys.stdout, max_passages=passages)
+    with c.output_stream(output) as out:
+        if fmt is c.Format.html:
+            from ..io.review_page import comparison_data, write_review_page
+
+            write_review_page(comparison_data(first, second, result, match.config()), out)
+        else:
+            write_comparison(result, fmt.value, out, max_passages=passages)

@@ -8,7 +8,6 @@ from typing import Annotated
 
 import typer
 
-from ..evaluate.metrics import evaluate_files, format_report
 from . import _common as c
 
 
@@ -54,6 +53,8 @@ def evaluate(
 
         newsdedup evaluate clusters.json gold.jsonl --format json -o scores.json
     """
+    from ..evaluate.metrics import evaluate_files, format_report  # numpy: not for --help
+
     report = evaluate_files(predicted, gold)
     text = json.dumps(report, indent=2) if format is ReportFormat.json else format_report(report)
     with c.output_stream(output) as out:

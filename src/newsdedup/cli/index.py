@@ -19,15 +19,16 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from enum import Enum
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from ..errors import ConfigError, IndexDamaged
-from ..index import IndexStore, LiveIndex, SQLiteStore
-from ..index.integrity import CheckReport, Problem
 from ..io import ReadReport
 from . import _common as c
+
+if TYPE_CHECKING:  # imported when used: the index pulls in numba, --help must not wait for it
+    from ..index import IndexStore, LiveIndex
 
 index_app = typer.Typer(
     name="index",
@@ -99,6 +100,8 @@ class IndexLocation:
             return RedisStore(
                 self.redis, prefix=self.prefix, wait_seconds=self.wait, manifest=manifest
             )
+        from ..index import SQLiteStore
+
         return SQLiteStore(
             self.db,
             create=create,
@@ -123,6 +126,8 @@ def _opened(
     """The index at ``location``, with the given detection settings over its own."""
     store = location.store(create, read_only)
     try:
+        from ..index import LiveIndex
+
         index = LiveIndex.open(store, create=create, **(detection.settings() if detection else {}))
     except BaseException:
         store.close()
@@ -420,6 +425,8 @@ def check(
 
         newsdedup index check --redis redis://127.0.0.1:6379/0 --prefix wire --format json
     """
+    from ..index.integrity import CheckReport, Problem  # the index package: not for --help
+
     try:
         store = location.store(False, read_only=not repair, manifest=False)
     except IndexDamaged as err:  # damaged beyond opening: that is the report

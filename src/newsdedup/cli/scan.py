@@ -7,20 +7,31 @@ import shutil
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Annotated, TextIO
 
 import typer
 
-from ..api import dedup_plan
-from ..batch.pipeline import Detector
+from ..errors import ConfigError
 from ..io import ReadReport, atomic_writer
 from ..io.passthrough import RawRecords, passthrough_record
 from ..io.records import STDIN_NAME
-from ..io.render import summary_line, write_clusters, write_matches
-from ..models import Result
+from ..io.render import summary_line
+from ..models import Article, Result
 from . import _common as c
+
+#: Longest title kept for the table's title column (the table cuts it further).
+_TITLE_CHARS = 200
+
+
+def _labelled(articles: Iterable[Article], labels: dict) -> Iterator[Article]:
+    """The articles, passed through, each one's title and date noted for the table."""
+    for article in articles:
+        if article.title or article.published:
+            title = article.title[:_TITLE_CHARS] if article.title else None
+            labels[article.id] = (title, article.published)
+        yield article
 
 
 def _detect(
@@ -29,12 +40,17 @@ def _detect(
     inputs: c.InputOptions,
     quiet: bool,
     stdin: TextIO | None = None,
+    labels: dict | None = None,
 ) -> tuple[Result, float]:
+    from ..batch.pipeline import Detector  # numpy, scipy, numba: not for --help
+
     report = ReadReport()
     started = time.perf_counter()
     with c.progress_bar(quiet) as progress:
         try:
-            articles = inputs.articles(paths, report, stdin=stdin)
+            articles: Iterable[Article] = inputs.articles(paths, report, stdin=stdin)
+            if labels is not None:
+                articles = _labelled(articles, labels)
             result = Detector(detection.config(), progress).run(articles)
         finally:
             c.print_read_report(report, quiet)
@@ -47,7 +63,7 @@ def _detect(
 @c.command
 def scan(
     paths: c.Paths,
-    format: c.FormatOpt = c.Format.table,
+    format: c.FormatOpt = None,
     output: c.OutputOpt = "-",
     quiet: c.Quiet = False,
     *,
@@ -61,10 +77,23 @@ def scan(
         newsdedup scan seeds/
 
         newsdedup scan feed.jsonl --format json -o clusters.json --workers 2
+
+        newsdedup scan wires/ --format html -o review.html
     """
-    result, seconds = _detect(paths, detection, inputs, quiet)
-    with c.output_stream(output) as out:
-        write_clusters(result, format.value, out)
+    fmt = c.output_format(format, output)
+    if fmt is c.Format.html:
+        with _rereadable(paths) as copy:
+            stdin = copy.open() if copy else None
+            result, seconds = _detect(paths, detection, inputs, quiet, stdin=stdin)
+            again = copy.open() if copy else None
+            _write_review_page(paths, detection, inputs, result, output, again)
+    else:
+        labels: dict | None = {} if fmt in (c.Format.table, c.Format.plain) else None
+        result, seconds = _detect(paths, detection, inputs, quiet, labels=labels)
+        from ..io.render import write_clusters
+
+        with c.output_stream(output) as out:
+            write_clusters(result, fmt.value, out, labels)
     if not quiet:
         c.stderr.print(summary_line(result, seconds))
 
@@ -72,7 +101,7 @@ def scan(
 @c.command
 def pairs(
     paths: c.Paths,
-    format: c.FormatOpt = c.Format.table,
+    format: c.FormatOpt = None,
     output: c.OutputOpt = "-",
     quiet: c.Quiet = False,
     *,
@@ -85,9 +114,14 @@ def pairs(
 
         newsdedup pairs wires/ --format csv -o pairs.csv
     """
+    fmt = c.output_format(format, output)
+    if fmt is c.Format.html:
+        raise ConfigError("--format html is a review page of clusters: use it with scan or compare")
     result, seconds = _detect(paths, detection, inputs, quiet)
+    from ..io.render import write_matches
+
     with c.output_stream(output) as out:
-        write_matches(result.matches, format.value, out)
+        write_matches(result.matches, fmt.value, out)
     if not quiet:
         c.stderr.print(summary_line(result, seconds))
 
@@ -120,6 +154,25 @@ def _rereadable(paths: list[str]) -> Iterator[_StdinCopy | None]:
         yield _StdinCopy(copy, opened)
 
 
+def _write_review_page(
+    paths: list[str],
+    detection: c.DetectionOptions,
+    inputs: c.InputOptions,
+    result: Result,
+    output: str,
+    stdin: TextIO | None = None,
+) -> None:
+    """Read the clustered articles again and write the review page of the result."""
+    from ..io.review_page import review_data, write_review_page
+
+    wanted = {i for cl in result.clusters for i in (cl.original, *(m.id for m in cl.members))}
+    read = inputs.articles(paths, ReadReport(), stdin=stdin)
+    articles = {a.id: a for a in read if a.id in wanted}
+    data = review_data(result, articles, detection.config())
+    with c.output_stream(output) as out:
+        write_review_page(data, out)
+
+
 def _write_dedup(
     paths: list[str],
     inputs: c.InputOptions,
@@ -128,6 +181,8 @@ def _write_dedup(
     stdin: _StdinCopy | None,
 ) -> int:
     """Write what ``dedup_plan`` keeps (JSON Lines records byte for byte) and, optionally, the rest."""
+    from ..api import dedup_plan
+
     output, removed = outputs
     plan = dedup_plan(result)
     aliases = {STDIN_NAME: stdin.path} if stdin else {}

@@ -132,20 +132,3 @@ def test_include_exclude_and_a_bad_glob(corpus):
     bad = run("scan", str(corpus), "--include", "[0-9*.txt")
     assert bad.exit_code == 2
     assert bad.stderr.strip() == "Error: bad glob '[0-9*.txt': '[' is never closed"
-
-
-def test_cli_import_leaves_scikit_learn_and_numba_for_later():
-    probe = "import sys, newsdedup.cli; print(sorted(m for m in ('sklearn', 'numba', 'scipy') if m in sys.modules))"
-    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
-    assert done.stdout.strip() == "[]"
-
-
-def test_scan_without_candidates_never_imports_scikit_learn(seed_paths):
-    probe = (
-        "import sys\nfrom newsdedup.cli import main\nsys.argv = ['newsdedup', 'scan', sys.argv[1], '-q']\n"
-        "try:\n    main()\nexcept SystemExit:\n    pass\nprint('sklearn' in sys.modules, file=sys.stderr)"
-    )
-    done = subprocess.run(
-        [sys.executable, "-c", probe, str(seed_paths[0].parent)], capture_output=True, text=True
-    )
-    assert done.stderr.strip().splitlines()[-1] == "False"

@@ -24,8 +24,6 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 import numpy as np
-import scipy.sparse as sp
-from scipy.sparse.csgraph import connected_components
 
 __all__ = ["cluster_documents", "priority_order"]
 
@@ -56,6 +54,9 @@ def _components(edges: list[Edge]) -> list[tuple[list[int], list[Edge]]]:
     """Connected components of two or more nodes, each with its own edges."""
     if not edges:
         return []
+    import scipy.sparse as sp  # ~0.3 s to import: only once there is something to cluster
+    from scipy.sparse.csgraph import connected_components
+
     a = np.fromiter((e[0] for e in edges), np.int64, len(edges))
     b = np.fromiter((e[1] for e in edges), np.int64, len(edges))
     nodes, local = np.unique(np.concatenate([a, b]), return_inverse=True)

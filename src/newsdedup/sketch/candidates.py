@@ -25,6 +25,7 @@ import numpy as np
 from .. import _kernels as K
 
 __all__ = [
+    "KNOWN_LSH_PARAMS",
     "MIN_SHINGLE_ESTIMATE",
     "MIN_WORD_ESTIMATE",
     "all_band_keys",
@@ -44,6 +45,16 @@ MIN_SHINGLE_ESTIMATE = 0.1
 #: one subject, 15-30% (fewer once the corpus' common words are left out).
 MIN_WORD_ESTIMATE = 0.25
 
+#: datasketch's answers for the default settings (the scan's Jaccard search, 0.3 with
+#: weights 0.3/0.7 over 128 permutations, and the rewrite search, 0.4 over 64), so that a
+#: run with the defaults need not import datasketch, which imports scipy.integrate
+#: (over a second). The tests check every entry against datasketch.
+KNOWN_LSH_PARAMS: dict[tuple[float, int, tuple[float, float]], tuple[int, int]] = {
+    (0.3, 128, (0.3, 0.7)): (42, 3),
+    (0.4, 64, (0.5, 0.5)): (16, 4),
+    (0.5, 128, (0.5, 0.5)): (25, 5),
+}
+
 
 @functools.lru_cache(maxsize=32)
 def lsh_params(
@@ -55,6 +66,9 @@ def lsh_params(
         >>> lsh_params(0.5, 128)
         (25, 5)
     """
+    known = KNOWN_LSH_PARAMS.get((threshold, num_perm, (weights[0], weights[1])))
+    if known is not None:
+        return known
     from datasketch.lsh import _optimal_param
 
     return _optimal_param(threshold, num_perm, weights[0], weights[1])

@@ -36,10 +36,16 @@ EMPTY_HASH = np.uint32(0xFFFFFFFF)
 
 @functools.lru_cache(maxsize=8)
 def permutations(num_perm: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
-    """datasketch's affine32 permutation parameters ``(a, b)`` as uint32 arrays."""
-    from datasketch import MinHash
+    """datasketch's affine32 permutation parameters ``(a, b)`` as uint32 arrays.
 
-    a, b = MinHash(num_perm=num_perm, seed=seed, scheme="affine32").permutations
+    Drawn here as ``datasketch.MinHash(num_perm, seed, scheme="affine32")``
+    draws them (the tests check they are equal) rather than through
+    datasketch: importing datasketch imports scipy.integrate, over a second
+    that a small scan would otherwise spend before reading anything.
+    """
+    gen = np.random.RandomState(seed)
+    a = gen.randint(0, 1 << 31, num_perm, dtype=np.uint32) * np.uint32(2) + np.uint32(1)
+    b = gen.randint(0, 1 << 32, num_perm, dtype=np.uint32)
     a = np.ascontiguousarray(a, dtype=np.uint32)
     b = np.ascontiguousarray(b, dtype=np.uint32)
     a.flags.writeable = False

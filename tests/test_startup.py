@@ -1,0 +1,75 @@
+"""Start-up: what the CLI imports before it needs it (each check in a fresh interpreter).
+
+The times themselves are measured by ``python -m benchmarks.startup``; these
+tests pin down the causes of a slow start, which do not depend on the machine.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from newsdedup.sketch.sign import permutations
+
+HEAVY = ("sklearn", "numba", "scipy", "numpy", "datasketch")
+
+
+def _imported_after(code: str, *args: str) -> set[str]:
+    probe = (
+        code
+        + f"\nimport sys\nprint(' '.join(m for m in {HEAVY!r} if m in sys.modules), file=sys.stderr)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe, *args], capture_output=True, text=True, timeout=300
+    )
+    return set(done.stderr.strip().splitlines()[-1].split()) if done.stderr.strip() else set()
+
+
+def test_importing_the_cli_imports_none_of_the_heavy_modules():
+    assert _imported_after("import newsdedup.cli") == set()
+
+
+def test_help_imports_none_of_the_heavy_modules():
+    code = (
+        "import sys\nfrom newsdedup.cli import main\nsys.argv = ['newsdedup', 'scan', '--help']\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass"
+    )
+    assert _imported_after(code) == set()
+
+
+def test_a_scan_without_candidate_pairs_needs_neither_scikit_learn_nor_datasketch(seed_paths):
+    code = (
+        "import sys\nfrom newsdedup.cli import main\nsys.argv = ['newsdedup', 'scan', sys.argv[1], '-q']\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass"
+    )
+    imported = _imported_after(code, str(seed_paths[0].parent))
+    assert "numba" in imported  # the probe does see what the scan imports
+    assert not imported & {"sklearn", "datasketch"}
+
+
+@pytest.mark.parametrize(("num_perm", "seed"), [(128, 1), (64, 1), (256, 42), (1, 7)])
+def test_permutations_are_the_ones_datasketch_draws(num_perm, seed):
+    from datasketch import MinHash
+
+    a, b = MinHash(num_perm=num_perm, seed=seed, scheme="affine32").permutations
+    mine_a, mine_b = permutations(num_perm, seed)
+    assert mine_a.dtype == mine_b.dtype == np.uint32
+    assert np.array_equal(mine_a, np.asarray(a, np.uint32))
+    assert np.array_equal(mine_b, np.asarray(b, np.uint32))
+
+
+def test_known_lsh_parameters_are_datasketch_s():
+    from datasketch.lsh import _optimal_param
+
+    from newsdedup.config import DetectorConfig
+    from newsdedup.sketch.candidates import KNOWN_LSH_PARAMS
+    from newsdedup.sketch.featurize import REWRITE_NUM_PERM
+
+    for (threshold, num_perm, weights), answer in KNOWN_LSH_PARAMS.items():
+        assert _optimal_param(threshold, num_perm, *weights) == answer
+    lsh = DetectorConfig().lsh  # the defaults are in the table
+    assert (lsh.threshold, DetectorConfig().sign.num_perm, tuple(lsh.weights)) in KNOWN_LSH_PARAMS
+    assert (lsh.rewrite_threshold, REWRITE_NUM_PERM, (0.5, 0.5)) in KNOWN_LSH_PARAMS

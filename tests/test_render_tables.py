@@ -117,6 +117,8 @@ def test_plain_clusters_name_the_cluster_on_every_line_title_last():
 def test_without_titles_or_dates_there_are_no_such_columns():
     lines = _render(lambda out: write_clusters(_result(2), "plain", out))
     assert "title" not in lines[0] and "date" not in lines[0]
+    copies = [line for line in lines if "near" in line]
+    assert {len(line) for line in copies} == {len(lines[0])}  # figures, last, right-aligned too
 
 
 def test_nothing_found():

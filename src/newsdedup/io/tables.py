@@ -199,11 +199,14 @@ def plain_pairs(matches: Sequence[Match], out: TextIO) -> None:
 
 
 def _write_aligned(out: TextIO, head: list[str], rows: list[list[str]], right: set[int]) -> None:
-    """Columns padded to their widest value, two spaces apart; the last one is not padded."""
+    """Columns padded to their widest value, two spaces apart; a last free-text column is not."""
     widths = [max(len(r[i]) for r in [head, *rows]) for i in range(len(head))]
+    last = len(head) - 1
     for row in [head, *rows]:
         cells = [
             cell.rjust(widths[i]) if i in right else cell.ljust(widths[i])
-            for i, cell in enumerate(row[:-1])
+            for i, cell in enumerate(row)
         ]
-        out.write("  ".join([*cells, row[-1]]).rstrip() + "\n")
+        if last not in right:
+            cells[last] = row[last]
+        out.write("  ".join(cells).rstrip() + "\n")

@@ -272,3 +272,13 @@ def test_browser_builds_only_the_clusters_in_view(browser, tmp_path):
     )
     assert f"{n // 2} of {n} clusters" in page.locator("#shown").inner_text()
     page.close()
+
+
+def test_browser_says_when_nothing_was_found(browser, tmp_path):
+    path = tmp_path / "empty.html"
+    path.write_text(_page(review_data(Result(5, [], []), {})), "utf-8")
+    page = browser.new_page()
+    page.goto(path.as_uri())
+    assert page.locator(".empty").inner_text() == "No duplicates found."
+    assert page.locator("section.cluster").count() == 0
+    page.close()

@@ -79,7 +79,10 @@
     shownEl.textContent = state.matching.length === data.clusters.length
       ? plural(data.clusters.length, "cluster")
       : state.matching.length + " of " + plural(data.clusters.length, "cluster") + " match";
-    if (!state.matching.length) clustersEl.append(el("p", { class: "empty" }, "No cluster matches these filters."));
+    if (!state.matching.length) {
+      clustersEl.append(el("p", { class: "empty" },
+        data.clusters.length ? "No cluster matches these filters." : "No duplicates found."));
+    }
   }
 
   // --- one cluster ----------------------------------------------------------------

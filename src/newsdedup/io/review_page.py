@@ -148,6 +148,14 @@ def _article_info(article: Article | None, article_id: str, text: str | None) ->
     return info
 
 
+def _pair(article_id: str, relation: str, scores: Any) -> dict[str, Any]:
+    return {
+        "id": article_id,
+        "relation": relation,
+        "scores": {name: round(getattr(scores, name), 4) for name in _SCORES},
+    }
+
+
 def review_data(
     result: Result,
     articles: Mapping[str, Article],
@@ -163,19 +171,14 @@ def review_data(
         max_marked_pairs: Work out shared passages for at most this many pairs.
     """
     marker = _Marker(config)
-    texts: dict[str, str] = {}
     people: dict[str, dict[str, Any]] = {}
     clusters, marked = [], 0
     for cluster in sorted(result.clusters, key=lambda c: (-len(c.members), c.id)):
         original = articles.get(cluster.original)
         members = []
         for member in cluster.members:
+            pair = _pair(member.id, member.relation.value, member.scores)
             copy = articles.get(member.id)
-            pair: dict[str, Any] = {
-                "id": member.id,
-                "relation": member.relation.value,
-                "scores": {name: round(getattr(member.scores, name), 4) for name in _SCORES},
-            }
             if original is not None and copy is not None and marked < max_marked_pairs:
                 pair["marks"] = marker.marks(marker.text(original), marker.text(copy))
                 marked += 1
@@ -183,9 +186,8 @@ def review_data(
         clusters.append({"cluster": cluster.id, "original": cluster.original, "members": members})
         for article_id in [cluster.original, *(m.id for m in cluster.members)]:
             article = articles.get(article_id)
-            if article is not None and article_id not in texts:
-                texts[article_id] = marker.text(article)
-            people[article_id] = _article_info(article, article_id, texts.get(article_id))
+            text = marker.text(article) if article is not None else None
+            people[article_id] = _article_info(article, article_id, text)
     return {
         "title": "newsdedup review",
         "created": datetime.now(timezone.utc).replace(microsecond=0).isoformat(),
@@ -208,13 +210,8 @@ def comparison_data(
     marker = _Marker(config)
     a_text, b_text = marker.text(first), marker.text(second)
     relation = comparison.relation.value if comparison.relation else "not a copy"
-    pair = {
-        "id": second.id,
-        "relation": relation,
-        "scores": {name: round(getattr(comparison.scores, name), 4) for name in _SCORES},
-        "reason": comparison.reason,
-        "marks": marker.marks(a_text, b_text),
-    }
+    pair = _pair(second.id, relation, comparison.scores)
+    pair.update(reason=comparison.reason, marks=marker.marks(a_text, b_text))
     return {
         "title": "newsdedup compare",
         "created": datetime.now(timezone.utc).replace(microsecond=0).isoformat(),

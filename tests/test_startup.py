@@ -73,3 +73,27 @@ def test_known_lsh_parameters_are_datasketch_s():
     lsh = DetectorConfig().lsh  # the defaults are in the table
     assert (lsh.threshold, DetectorConfig().sign.num_perm, tuple(lsh.weights)) in KNOWN_LSH_PARAMS
     assert (lsh.rewrite_threshold, REWRITE_NUM_PERM, (0.5, 0.5)) in KNOWN_LSH_PARAMS
+
+
+def test_the_first_run_helper_compiles_exactly_what_a_scan_calls(seed_articles, republished):
+    """After the helper's calls, a scan that finds copies compiles no new kernel variant."""
+    from newsdedup import Detector
+    from newsdedup._kernels import warm
+
+    warm.compile_later_kernels()
+    before = {k.py_func.__name__: set(k.signatures) for k in warm._LATER}
+    result = Detector().run([*seed_articles, republished])
+    assert result.clusters  # the verification kernels did run
+    after = {k.py_func.__name__: set(k.signatures) for k in warm._LATER}
+    assert after == before
+    assert warm.cache_is_warm()  # and each has its cache index on disk
+
+
+def test_no_helper_when_the_cache_is_warm_or_it_is_disabled(monkeypatch):
+    from newsdedup._kernels import warm
+
+    warm.compile_later_kernels()
+    assert warm.start_background_compile() is None  # warm
+    monkeypatch.setattr(warm, "cache_is_warm", lambda: False)
+    monkeypatch.setenv(warm.DISABLE_ENV, "1")
+    assert warm.start_background_compile() is None  # disabled

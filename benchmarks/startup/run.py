@@ -70,12 +70,18 @@ def _timed(argv: list[str], env: dict[str, str] | None = None) -> tuple[float, f
 
 
 def _repeat(
-    argv: list[str], runs: int, warmup: bool = True, env: Callable[[], dict[str, str]] | None = None
+    argv: list[str],
+    runs: int,
+    warmup: bool = True,
+    env: Callable[[], dict[str, str]] | None = None,
+    pause: float = 0.0,
 ) -> dict[str, Any]:
+    """``runs`` timed runs; ``pause`` seconds before each (a first run's helper must finish)."""
     if warmup:
         _timed(argv, env() if env else None)
     walls, cpus = [], []
     for _ in range(runs):
+        time.sleep(pause)
         wall, cpu = _timed(argv, env() if env else None)
         walls.append(wall)
         cpus.append(cpu)
@@ -126,12 +132,11 @@ def measure(runs: int, cold_runs: int) -> dict[str, Any]:
     folders: list[str] = []
     try:
         record["cases"]["first-run"] = _repeat(
-            scan, cold_runs, warmup=False, env=_fresh_cache_env(folders)
+            scan, cold_runs, warmup=False, env=_fresh_cache_env(folders), pause=10
         )
-        time.sleep(10)  # let the last helper finish before the next case
         one_process = _fresh_cache_env(folders, NEWSDEDUP_NO_BACKGROUND_COMPILE="1")
         record["cases"]["first-run-one-process"] = _repeat(
-            scan, cold_runs, warmup=False, env=one_process
+            scan, cold_runs, warmup=False, env=one_process, pause=10
         )
     finally:
         for folder in folders:

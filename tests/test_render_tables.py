@@ -124,8 +124,8 @@ def test_without_titles_or_dates_there_are_no_such_columns():
 def test_nothing_found():
     empty = Result(5, [], [])
     assert _render(lambda out: write_clusters(empty, "table", out)) == ["No duplicates found."]
-    assert _render(lambda out: write_clusters(empty, "plain", out)) == []
-    assert _render(lambda out: write_matches([], "plain", out)) == []
+    assert _render(lambda out: write_clusters(empty, "plain", out)) == ["No duplicates found."]
+    assert _render(lambda out: write_matches([], "plain", out)) == ["No matching pairs found."]
 
 
 def test_shortening_helpers():

@@ -103,13 +103,12 @@ def write_clusters(
                         *_score_cells(m.scores),
                     ]
                 )
-    elif fmt == "plain":
-        if result.clusters:  # nothing found: no lines (the summary on stderr says so)
-            plain_clusters(result, out, labels)
-    elif result.clusters:
-        table_clusters(result, out, labels)
-    else:
+    elif not result.clusters:
         out.write("No duplicates found.\n")
+    elif fmt == "plain":
+        plain_clusters(result, out, labels)
+    else:
+        table_clusters(result, out, labels)
 
 
 def write_matches(matches: list[Match], fmt: str, out: TextIO) -> None:
@@ -132,13 +131,12 @@ def write_matches(matches: list[Match], fmt: str, out: TextIO) -> None:
                     m.reason,
                 ]
             )
-    elif fmt == "plain":
-        if matches:
-            plain_pairs(matches, out)
-    elif matches:
-        table_pairs(matches, out)
-    else:
+    elif not matches:
         out.write("No matching pairs found.\n")
+    elif fmt == "plain":
+        plain_pairs(matches, out)
+    else:
+        table_pairs(matches, out)
 
 
 def write_comparison(c: Comparison, fmt: str, out: TextIO, max_passages: int = 10) -> None:

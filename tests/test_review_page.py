@@ -5,8 +5,13 @@ The browser tests open the page in headless Chromium from Debian's packages
 executable (Playwright never downloads a browser here). They skip, saying
 why, only where Chromium or Playwright is missing.
 
-``NEWSDEDUP_SCREENSHOT=docs/review-page.png pytest tests/test_review_page.py``
-also saves the screenshot that the README shows.
+``NEWSDEDUP_SCREENSHOT=shot.png pytest tests/test_review_page.py`` also saves
+the screenshot taken here. The README's (docs/review-page.png) is of its own
+example, taken with Chromium directly::
+
+    newsdedup scan seeds/ examples/outlet-copy.txt --format html -o review.html -q
+    chromium --headless --no-sandbox --disable-gpu --hide-scrollbars --user-data-dir="$(mktemp -d)" \
+        --window-size=1400,750 --screenshot=docs/review-page.png "file://$PWD/review.html"
 """
 
 from __future__ import annotations

@@ -43,6 +43,13 @@ ROOT = Path(__file__).resolve().parents[2]
 RESULTS = ROOT / "benchmarks" / "results" / "startup.jsonl"
 
 
+def _code_version() -> dict[str, Any]:
+    """The commit measured (short hash) and whether the worktree had changes, as the suite records."""
+    from benchmarks.suite.measure import code_version
+
+    return code_version()
+
+
 def _summary(values: list[float]) -> dict[str, float]:
     return {
         "min": round(min(values), 3),
@@ -120,6 +127,7 @@ def measure(runs: int, cold_runs: int) -> dict[str, Any]:
         "cpus": os.cpu_count(),
         "load_avg_start": [round(x, 2) for x in os.getloadavg()],
         "python": sys.version.split()[0],
+        **_code_version(),
         "cases": {},
     }
     helps = {}

@@ -132,3 +132,19 @@ def test_include_exclude_and_a_bad_glob(corpus):
     bad = run("scan", str(corpus), "--include", "[0-9*.txt")
     assert bad.exit_code == 2
     assert bad.stderr.strip() == "Error: bad glob '[0-9*.txt': '[' is never closed"
+
+
+def test_review_page_from_standard_input(seed_paths, tmp_path):
+    text = seed_paths[1].read_text("utf-8")
+    records = [{"id": "wire", "text": text}, {"id": "outlet", "text": "Breaking. " + text}]
+    page = tmp_path / "stdin.html"
+    done = runner.invoke(
+        app,
+        ["scan", "-", "-f", "html", "-o", str(page), "-q"],
+        input="".join(json.dumps(r) + "\n" for r in records),
+    )
+    assert done.exit_code == 0, done.output
+    data = json.loads(page.read_text("utf-8").split('id="data">', 1)[1].split("</script>", 1)[0])
+    [cluster] = data["clusters"]
+    assert {cluster["original"], cluster["members"][0]["id"]} == {"wire", "outlet"}
+    assert cluster["members"][0]["marks"]["copy"]  # the texts were read again from the saved copy

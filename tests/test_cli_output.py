@@ -59,6 +59,7 @@ def test_piped_output_is_plain_and_table_can_be_forced(corpus):
         "contain.",
         "cosine",
         "figures",
+        "prob.",  # the relation model's probability
     ]
     assert any(line.split()[1].endswith("outlet-copy.txt") and "partial" in line for line in lines)
     assert str(corpus) in plain.stdout  # plain keeps whole paths

@@ -138,3 +138,16 @@ def test_shortening_helpers():
     assert fit("0123456789abcdef", 9) == "0123…cdef"
     assert len(fit("0123456789abcdef", 9)) == 9
     assert fit("line one\n  line two", 40) == "line one line two"
+
+
+def test_a_probability_column_when_a_relation_model_gave_one(monkeypatch):
+    monkeypatch.setenv("COLUMNS", "80")
+    scored = Scores(0.9, 0.95, 0.97, probability=0.87)
+    result = Result(2, [Cluster(0, "a.txt", [Member("b.txt", Relation.NEAR, scored)])], [])
+    plain = _render(lambda out: write_clusters(result, "plain", out))
+    assert plain[0].split()[-1] == "prob." and plain[2].split()[-1] == "0.87"
+    table = _render(lambda out: write_clusters(result, "table", out))
+    assert table[0].split()[-1] == "prob." and table[2].split()[-1] == "0.87"
+    match = Match("a.txt", "b.txt", Relation.NEAR, scored, "near")
+    pairs = _render(lambda out: write_matches([match], "plain", out))
+    assert pairs[0].split()[-2:] == ["prob.", "reason"] and "0.87" in pairs[1]

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import json
 import sys
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from ..judge.model import RelationModel
-from ..judge.train import train as train_model
 from . import _common as c
+
+if TYPE_CHECKING:  # numpy: imported when the command runs, not for --help
+    from ..judge.model import RelationModel
 
 
 def _table(model: RelationModel) -> str:
@@ -78,6 +79,8 @@ def train(
 
         newsdedup scan articles/ --relation-model model.json
     """
+    from ..judge.train import train as train_model
+
     model = train_model(gold_pairs, folds=folds, seed=seed, max_fp=max_false_positive)
     model.save(output)
     if format is c.Format.table:

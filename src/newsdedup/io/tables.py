@@ -70,8 +70,16 @@ def _cut_end(text: str, width: int) -> str:
     return text if len(text) <= width else text[: max(width - 1, 0)] + "…"
 
 
-def _scores(s: Scores) -> list[str]:
-    return [f"{s.jaccard:.2f}", f"{s.containment:.2f}", f"{s.cosine:.2f}", f"{s.numbers:.0%}"]
+def _scores(s: Scores, with_probability: bool) -> list[str]:
+    cells = [f"{s.jaccard:.2f}", f"{s.containment:.2f}", f"{s.cosine:.2f}", f"{s.numbers:.0%}"]
+    if with_probability:
+        cells.append(f"{s.probability:.2f}" if s.probability is not None else "")
+    return cells
+
+
+def _has_probability(scores: Iterable[Scores]) -> bool:
+    """Whether a relation model gave any pair a probability (then the tables show it)."""
+    return any(s.probability is not None for s in scores)
 
 
 def _date(when: datetime | None) -> str:
@@ -85,18 +93,20 @@ def _label_columns(labels: ArticleLabels | None) -> tuple[bool, bool]:
     return any(d is not None for _, d in values), any(t for t, _ in values)
 
 
-def _cluster_rows(result: Result, labels: ArticleLabels | None) -> list[list[str]]:
-    """cluster, id, relation, four scores, date, title: one row per article of a cluster."""
+def _cluster_rows(
+    result: Result, labels: ArticleLabels | None, with_probability: bool
+) -> list[list[str]]:
+    """cluster, id, relation, the scores, date, title: one row per article of a cluster."""
     labels = labels or {}
+    blank = [""] * (4 + with_probability)
     rows = []
     for c in result.clusters:
         title, date = labels.get(c.original, (None, None))
-        rows.append([str(c.id), c.original, "original", "", "", "", "", _date(date), title or ""])
+        rows.append([str(c.id), c.original, "original", *blank, _date(date), title or ""])
         for m in c.members:
             title, date = labels.get(m.id, (None, None))
-            rows.append(
-                [str(c.id), m.id, m.relation.value, *_scores(m.scores), _date(date), title or ""]
-            )
+            scores = _scores(m.scores, with_probability)
+            rows.append([str(c.id), m.id, m.relation.value, *scores, _date(date), title or ""])
     return rows
 
 
@@ -109,12 +119,14 @@ def table_clusters(result: Result, out: TextIO, labels: ArticleLabels | None = N
     """The clusters as a table sized to the terminal (ids and titles shortened, never wrapped)."""
     console = Console(file=out, highlight=False)
     with_date, with_title = _label_columns(labels)
-    rows = _cluster_rows(result, labels)
+    prob = _has_probability(m.scores for c in result.clusters for m in c.members)
+    n_scores = 4 + prob
+    rows = _cluster_rows(result, labels, prob)
     short = shorten_ids(r[1] for r in rows)
     longest_id = max(len(v) for v in short.values())
     cluster_width = max(len(str(result.clusters[-1].id)), 1)
-    fixed = cluster_width + len("original") + _SCORE_WIDTH + (10 if with_date else 0)
-    n_columns = 7 + with_date + with_title
+    fixed = cluster_width + len("original") + _SCORE_WIDTH + 5 * prob + 10 * with_date
+    n_columns = 3 + n_scores + with_date + with_title
     room = console.width - fixed - 2 * (n_columns - 1)
     if with_title and room < 24:  # too narrow for a useful title: the id keeps the room
         with_title, n_columns, room = False, n_columns - 1, room + 2
@@ -124,12 +136,12 @@ def table_clusters(result: Result, out: TextIO, labels: ArticleLabels | None = N
     table.add_column("#", justify="right", no_wrap=True)
     table.add_column("article", no_wrap=True, width=id_width)
     table.add_column("relation", no_wrap=True)
-    for head in _SHORT_HEADS:
+    for head in _SHORT_HEADS + (("prob.",) if prob else ()):
         table.add_column(head, justify="right", no_wrap=True)
     if with_date:
         table.add_column("date", no_wrap=True)
     if with_title:
-        longest_title = max(len(" ".join(r[8].split())) for r in rows)
+        longest_title = max(len(" ".join(r[-1].split())) for r in rows)
         table.add_column("title", no_wrap=True, width=max(min(title_width, longest_title), 5))
     previous = None
     for cluster, article, relation, *rest in rows:
@@ -138,10 +150,10 @@ def table_clusters(result: Result, out: TextIO, labels: ArticleLabels | None = N
             cluster if cluster != previous else "",
             f"[bold]{name}[/bold]" if relation == "original" else name,
             relation,
-            *rest[:4],
+            *rest[:n_scores],
         ]
-        cells += [rest[4]] if with_date else []
-        cells += [escape(_cut_end(rest[5], title_width))] if with_title else []
+        cells += [rest[n_scores]] if with_date else []
+        cells += [escape(_cut_end(rest[n_scores + 1], title_width))] if with_title else []
         table.add_row(*cells)
         previous = cluster
     console.print(table)
@@ -150,16 +162,24 @@ def table_clusters(result: Result, out: TextIO, labels: ArticleLabels | None = N
 def plain_clusters(result: Result, out: TextIO, labels: ArticleLabels | None = None) -> None:
     """The clusters as aligned lines, one per article, the cluster on each (for grep and less)."""
     with_date, with_title = _label_columns(labels)
-    head = ["cluster", "article", "relation", *_SCORE_HEADS]
-    keep = [*range(7)] + ([7] if with_date else []) + ([8] if with_title else [])
-    rows = [[r[i] for i in keep] for r in _cluster_rows(result, labels)]
+    prob = _has_probability(m.scores for c in result.clusters for m in c.members)
+    end = 7 + prob  # past the scores
+    head = ["cluster", "article", "relation", *_SCORE_HEADS, *(["prob."] if prob else [])]
+    keep = [*range(end)] + ([end] if with_date else []) + ([end + 1] if with_title else [])
+    rows = [[r[i] for i in keep] for r in _cluster_rows(result, labels, prob)]
     head += (["date"] if with_date else []) + (["title"] if with_title else [])
-    _write_aligned(out, head, rows, right={0, 3, 4, 5, 6})
+    _write_aligned(out, head, rows, right={0, *range(3, end)})
 
 
-def _pair_rows(matches: Sequence[Match]) -> list[list[str]]:
+def _pair_rows(matches: Sequence[Match], with_probability: bool) -> list[list[str]]:
     return [
-        [m.a, m.b, m.relation.value, *_scores(m.scores), " ".join(m.reason.split())]
+        [
+            m.a,
+            m.b,
+            m.relation.value,
+            *_scores(m.scores, with_probability),
+            " ".join(m.reason.split()),
+        ]
         for m in matches
     ]
 
@@ -169,16 +189,17 @@ def table_pairs(matches: Sequence[Match], out: TextIO) -> None:
     console = Console(file=out, highlight=False)
     short = shorten_ids([i for m in matches for i in (m.a, m.b)])
     longest_id = max(len(v) for v in short.values())
-    room = console.width - len("relation") - _SCORE_WIDTH - 2 * 7
+    prob = _has_probability(m.scores for m in matches)
+    room = console.width - len("relation") - _SCORE_WIDTH - 5 * prob - 2 * (7 + prob)
     id_width = max(min(longest_id, (room - 10) // 2), 8)  # ids first: the reason is in -f plain
     reason_width = max(room - 2 * id_width, 10)
     table = Table(box=None, header_style="bold", padding=(0, 1), pad_edge=False, show_edge=False)
     table.add_column("a", no_wrap=True, width=id_width)
     table.add_column("b", no_wrap=True, width=id_width)
     table.add_column("relation", no_wrap=True)
-    for head in _SHORT_HEADS:
+    for head in _SHORT_HEADS + (("prob.",) if prob else ()):
         table.add_column(head, justify="right", no_wrap=True)
-    rows = _pair_rows(matches)
+    rows = _pair_rows(matches, prob)
     longest_reason = max(len(r[-1]) for r in rows)
     table.add_column("reason", no_wrap=True, width=max(min(reason_width, longest_reason), 6))
     for a, b, relation, *scores, reason in rows:
@@ -194,8 +215,9 @@ def table_pairs(matches: Sequence[Match], out: TextIO) -> None:
 
 def plain_pairs(matches: Sequence[Match], out: TextIO) -> None:
     """Confirmed pairs as aligned lines, the whole reason last."""
-    head = ["a", "b", "relation", *_SCORE_HEADS, "reason"]
-    _write_aligned(out, head, _pair_rows(matches), right={3, 4, 5, 6})
+    prob = _has_probability(m.scores for m in matches)
+    head = ["a", "b", "relation", *_SCORE_HEADS, *(["prob."] if prob else []), "reason"]
+    _write_aligned(out, head, _pair_rows(matches, prob), right=set(range(3, 7 + prob)))
 
 
 def _write_aligned(out: TextIO, head: list[str], rows: list[list[str]], right: set[int]) -> None:

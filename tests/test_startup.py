@@ -73,6 +73,10 @@ def test_known_lsh_parameters_are_datasketch_s():
     lsh = DetectorConfig().lsh  # the defaults are in the table
     assert (lsh.threshold, DetectorConfig().sign.num_perm, tuple(lsh.weights)) in KNOWN_LSH_PARAMS
     assert (lsh.rewrite_threshold, REWRITE_NUM_PERM, (0.5, 0.5)) in KNOWN_LSH_PARAMS
+    from newsdedup.batch.robust import OCR_WEIGHTS
+    from newsdedup.sketch.featurize import OCR_NUM_PERM
+
+    assert (lsh.ocr_threshold, OCR_NUM_PERM, tuple(OCR_WEIGHTS)) in KNOWN_LSH_PARAMS
 
 
 def test_the_first_run_helper_compiles_exactly_what_a_scan_calls(seed_articles, republished):

@@ -271,10 +271,9 @@ def test_browser_builds_only_the_clusters_in_view(browser, tmp_path):
     assert page.locator("section.cluster").count() > first
     assert f"{n} clusters" in page.locator("#shown").inner_text()
     page.click("input[data-relation=exact]")
-    assert (
-        page.locator(".members .relation").all_inner_texts()
-        == ["near"] * page.locator(".members .relation").count()
-    )
+    # Read once: more clusters may be built while the page scrolls into view.
+    shown = page.locator(".members .relation").all_inner_texts()
+    assert shown and set(shown) == {"near"}
     assert f"{n // 2} of {n} clusters" in page.locator("#shown").inner_text()
     page.close()
 

@@ -5,10 +5,12 @@ another day (``benchmarks.corpus.loaders.iter_reuters``), and each checked by
 hand; the text beside each says what changed. The words are weighed by the
 document frequencies of the dispatches of these pairs.
 
-Not caught, and so not listed: a report whose only change is one value
-(U.S. FEEDER STEER PRICE 13697/16236, one quote updated): one changed value
-cannot be told from a correction or a scanning error (``1986/87`` read
-``198``), so two are needed (``MIN_CHANGED_FIGURES``).
+A report whose only change is one quote and the row after it (U.S. FEEDER
+STEER PRICE 13697/16236) is a template too: a value after a value keeps its
+place (``quote <value> 69.25``), and a price before a month name
+(``69.25 April 3``) is not read as a date's day, so two values changed in
+place are seen; one alone stays a possible correction or scanning error
+(``1986/87`` read ``198``): ``MIN_CHANGED_FIGURES``.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ TEMPLATES = {
     ("3735", "4298"): "FED ADDS RESERVES, 23.99 hours later: 6-5/16 pct becomes 6-1/8",
     ("12081", "14360"): "GRAIN SHIPS WAITING AT NEW ORLEANS: new ship counts",
     ("3057", "3595"): "HOG AND CATTLE SLAUGHTER GUESSTIMATES: new estimates",
+    ("13697", "16236"): "U.S. FEEDER STEER PRICE: quote 69.35 / 69.25 becomes 70.03 / 69.87",
 }
 #: Same title within hours: re-sends and corrections, the same news.
 RESENDS = {
@@ -72,3 +75,22 @@ def test_the_same_report_with_its_data_changed_is_a_template_even_reworded(dispa
     """A template repeated with new data is called one (not just left unmatched)."""
     relations = _relations(dispatches, [("13834", "15540"), ("6046", "7207")])
     assert set(relations.values()) == {Relation.TEMPLATE.value}
+
+
+def test_same_title_pairs_are_consecutive_by_publication_time():
+    from datetime import datetime, timezone
+
+    from benchmarks.suite.reuters_titles import same_title_pairs
+    from newsdedup import Article
+
+    def at(day: int) -> datetime:
+        return datetime(1987, 4, day, tzinfo=timezone.utc)
+
+    articles = [
+        Article("a", "x", title="Fed adds reserves", published=at(9)),
+        Article("b", "x", title="FED ADDS RESERVES ", published=at(2)),
+        Article("c", "x", title="Other", published=at(3)),
+        Article("d", "x", title="Fed adds reserves", published=at(5)),
+        Article("e", "x", title="Fed adds reserves"),  # no date: left out
+    ]
+    assert same_title_pairs(articles) == [(1, 3), (3, 0)]

@@ -136,3 +136,30 @@ def test_same_event_reports_are_not_copies(seed_articles):
     assert result.scores.jaccard < 0.05
     assert result.scores.cosine < 0.5
     assert result.reason.startswith("not a copy")
+
+
+def test_a_price_before_a_month_name_is_not_a_date_but_the_day_after_it_is():
+    from newsdedup.judge.verify import date_figures
+    from newsdedup.text.tokenize import tokenize
+
+    b = tokenize(["quote 69.35 69.25 april 3 and 1987 march 2099 then 45 may 7th"])
+    marked = [n for n, d in enumerate(date_figures(b.hashes, b.flags, b.offsets)) if d]
+    # Tokens: quote 69.35 69.25 april 3 and 1987 march 2099 then 45 may 7th
+    assert marked == [4, 6, 8, 12]
+
+
+def test_values_in_a_table_row_keep_their_place_when_the_value_before_them_changes():
+    import numpy as np
+
+    from newsdedup.judge.datachange import changed_figures
+    from newsdedup.text.tokenize import tokenize
+
+    b = tokenize(
+        [
+            "previous quote 69.35 69.25 reuter",
+            "previous quote 70.03 69.87 reuter",  # both values new: two places changed
+            "previous quote 70.03 69.25 reuter",  # only the first one new
+        ]
+    )
+    changed = changed_figures(b.hashes, b.flags, b.offsets, np.array([0, 0]), np.array([1, 2]))
+    assert changed.tolist() == [2, 1]

@@ -96,8 +96,18 @@ def _values(tokens: np.ndarray, is_figure: np.ndarray) -> tuple[np.ndarray, np.n
     return is_figure | is_word, values
 
 
-def _two_before(tokens: np.ndarray, offsets: np.ndarray) -> np.ndarray:
-    """The place of each token: a hash of the two words before it (0 for what is missing)."""
+#: What any number stands for in a place: a table row's place is its words, whatever values
+#: come before (``previous quote 69.35 69.25`` puts 69.25 after ``quote <value>``).
+_ANY_NUMBER = np.uint32(0x5EEDF00D)
+
+
+def _two_before(tokens: np.ndarray, offsets: np.ndarray, numeric: np.ndarray) -> np.ndarray:
+    """The place of each token: a hash of the two words before it (0 for what is missing).
+
+    A number before it (a value or a date) counts as any number: a new value
+    in the row before must not move the places after it.
+    """
+    tokens = np.where(numeric, _ANY_NUMBER, tokens)
     position = np.arange(len(tokens)) - np.repeat(offsets[:-1], np.diff(offsets))
     one = np.where(position >= 1, np.roll(tokens, 1), 0).astype(np.uint64)
     two = np.where(position >= 2, np.roll(tokens, 2), 0).astype(np.uint64)
@@ -151,7 +161,8 @@ def changed_figures(
     if dates is not None:
         is_figure &= ~dates
     is_value, values = _values(tokens, is_figure)
-    before = _two_before(tokens, offsets)
+    numeric = is_value | (flags & K.FLAG_PURE).astype(bool)  # dates too
+    before = _two_before(tokens, offsets, numeric)
     is_value &= _single_valued(before, is_value, offsets)
     docs = np.unique(np.concatenate([left, right]))
     places = _places(before.astype(np.uint32), values, is_value, offsets, docs)

@@ -293,8 +293,20 @@ def _month_hashes() -> np.ndarray:
     return np.array(sorted({token_hash(m) for m in MONTHS}), np.uint32)
 
 
+@functools.lru_cache(maxsize=1)
+def _day_or_year_hashes() -> np.ndarray:
+    """Hashes of what a date's day or year can be: 1-31 (01-09, 1st, 22nd, 1er), 1800-2199."""
+    days = [str(d) for d in range(1, 32)] + [f"0{d}" for d in range(1, 10)]
+    ordinals = [d + s for d in days for s in ("st", "nd", "rd", "th")] + ["1er"]
+    years = [str(y) for y in range(1800, 2200)]
+    return np.array(sorted({token_hash(t) for t in days + ordinals + years}), np.uint32)
+
+
 def date_figures(tokens: np.ndarray, flags: np.ndarray, offsets: np.ndarray) -> np.ndarray:
     """Which tokens are the day or year of a date: figures next to a month name (``March 22``, ``22 mars``).
+
+    Only what can be a day or a year: in a table ``quote 69.35 69.25 April 3``,
+    69.25 is a price that happens to come before a month, not a date.
 
     Why apart: a dispatch re-sent the next day changes only its dateline's
     day; that is the same news, where a daily report that changes its
@@ -312,7 +324,8 @@ def date_figures(tokens: np.ndarray, flags: np.ndarray, offsets: np.ndarray) -> 
     near_month = np.zeros(len(tokens), bool)
     near_month[1:] |= month[:-1] & same_doc
     near_month[:-1] |= month[1:] & same_doc
-    return near_month & (flags & K.FLAG_NUMBER).astype(bool)
+    is_number = (flags & K.FLAG_NUMBER).astype(bool)
+    return near_month & is_number & np.isin(tokens, _day_or_year_hashes())
 
 
 #: The token every figure becomes in :func:`_figures_masked`.

@@ -79,25 +79,61 @@ def test_known_lsh_parameters_are_datasketch_s():
     assert (lsh.ocr_threshold, OCR_NUM_PERM, tuple(OCR_WEIGHTS)) in KNOWN_LSH_PARAMS
 
 
-def test_the_first_run_helper_compiles_exactly_what_a_scan_calls(seed_articles, republished):
-    """After the helper's calls, a scan that finds copies compiles no new kernel variant."""
+def test_the_first_run_steps_compile_exactly_what_a_scan_calls(seed_articles, republished):
+    """After the compile steps, a scan that finds copies compiles no new kernel variant."""
     from newsdedup import Detector
     from newsdedup._kernels import warm
 
-    warm.compile_later_kernels()
-    before = {k.py_func.__name__: set(k.signatures) for k in warm._LATER}
+    warm.compile_all()
+    before = {k.py_func.__name__: set(k.signatures) for k in warm.kernels()}
+    assert all(before.values())  # every kernel was compiled by a step
     result = Detector().run([*seed_articles, republished])
     assert result.clusters  # the verification kernels did run
-    after = {k.py_func.__name__: set(k.signatures) for k in warm._LATER}
+    after = {k.py_func.__name__: set(k.signatures) for k in warm.kernels()}
     assert after == before
     assert warm.cache_is_warm()  # and each has its cache index on disk
 
 
-def test_no_helper_when_the_cache_is_warm_or_it_is_disabled(monkeypatch):
+def test_the_helper_and_this_process_share_the_steps():
+    """Every step is the helper's or this process's, the tokenizer this process's first."""
     from newsdedup._kernels import warm
 
-    warm.compile_later_kernels()
-    assert warm.start_background_compile() is None  # warm
+    names = [name for name, _ in warm.STEPS]
+    assert names[0] == "tokenize" and "tokenize" not in warm.HELPER_ORDER
+    assert sorted(warm.HELPER_ORDER) == sorted(names[1:])
+
+
+def test_a_step_another_process_holds_is_left_to_it_then_waited_for(tmp_path):
+    """The lock protocol, across two real processes: a held step is skipped, then waited for."""
+    import subprocess
+    import sys
+    import time
+
+    from newsdedup._kernels import warm
+
+    holder = subprocess.Popen(
+        [sys.executable, "-c", "import fcntl, sys, time\n"
+         "f = open(sys.argv[1], 'a'); fcntl.flock(f, fcntl.LOCK_EX); print('held', flush=True)\n"
+         "time.sleep(1.5)",
+         f"{warm._lock_dir()}/tfidf.lock"],
+        stdout=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        assert warm._run_claimed(("tfidf",)) == ["tfidf"]  # held elsewhere: left to it
+        started = time.perf_counter()
+        with warm._claimed("tfidf", wait=True) as mine:
+            assert mine
+        assert time.perf_counter() - started > 0.5  # it waited for the holder to let go
+    finally:
+        holder.wait(10)
+
+
+def test_no_compile_when_the_cache_is_warm_or_it_is_disabled(monkeypatch):
+    from newsdedup._kernels import warm
+
+    warm.compile_all()
+    assert warm.compile_with_helper() is False  # warm
     monkeypatch.setattr(warm, "cache_is_warm", lambda: False)
     monkeypatch.setenv(warm.DISABLE_ENV, "1")
-    assert warm.start_background_compile() is None  # disabled
+    assert warm.compile_with_helper() is False  # disabled

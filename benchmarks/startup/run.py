@@ -13,9 +13,9 @@ Cases:
 * ``import``: ``python -c "import newsdedup.cli"``;
 * ``scan-seeds``: ``newsdedup scan seeds/`` with the kernels already compiled (warm cache);
 * ``first-run``: the same with an empty kernel cache (``NUMBA_CACHE_DIR`` pointed at a new empty
-  folder for every run): what a fresh container or CI job pays once. The command compiles the
-  later kernels in a helper process meanwhile (``newsdedup._kernels.warm``), whose CPU time the
-  child's figure does not include; so
+  folder for every run): what a fresh container or CI job pays once. The command shares the
+  compiling with a helper process (``newsdedup._kernels.warm``), whose CPU time the child's
+  figure does not include; so
 * ``first-run-one-process``: the same with the helper disabled, all the compiling in one process.
 
 Example:

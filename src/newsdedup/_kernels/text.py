@@ -276,7 +276,7 @@ def _tokenize_words(buf, doc_offsets, table, fold, elisions, spans):
     n_docs = doc_offsets.shape[0] - 1
     hashes, flags, starts, ends = _token_arrays(buf.shape[0], n_docs, False, spans)
     tok_offsets = np.empty(n_docs + 1, np.int64)
-    t = 0
+    t = np.int64(0)  # typed, not a literal: one compiled signature for the callee
     for d in range(n_docs):
         tok_offsets[d] = t
         lo, hi = doc_offsets[d], doc_offsets[d + 1]
@@ -297,7 +297,7 @@ def _tokenize_chars(buf, doc_offsets, table, fold, spans):
     n_docs = doc_offsets.shape[0] - 1
     hashes, flags, starts, ends = _token_arrays(buf.shape[0], n_docs, True, spans)
     tok_offsets = np.empty(n_docs + 1, np.int64)
-    t = 0
+    t = np.int64(0)  # typed, not a literal: one compiled signature for the callee
     for d in range(n_docs):
         tok_offsets[d] = t
         lo, hi = doc_offsets[d], doc_offsets[d + 1]

@@ -69,11 +69,11 @@ def compare(
         newsdedup compare a.txt b.txt --format html -o pair.html
     """
     fmt = c.output_format(format, output)
-    from .._kernels.warm import start_background_compile
+    from .._kernels.warm import compile_with_helper
     from ..io.render import write_comparison
     from ..judge.compare import compare as compare_articles  # numba: not for --help
 
-    start_background_compile()
+    compile_with_helper()
 
     fields = inputs.fields()
     first, second = _one_article(a, fields), _one_article(b, fields)

@@ -42,10 +42,10 @@ def _detect(
     stdin: TextIO | None = None,
     labels: dict | None = None,
 ) -> tuple[Result, float]:
-    from .._kernels.warm import start_background_compile
+    from .._kernels.warm import compile_with_helper
     from ..batch.pipeline import Detector  # numpy, scipy, numba: not for --help
 
-    start_background_compile()  # first run only: compiles the later kernels meanwhile
+    compile_with_helper()  # first run only: compiles the kernels on two processes
     report = ReadReport()
     started = time.perf_counter()
     with c.progress_bar(quiet) as progress:

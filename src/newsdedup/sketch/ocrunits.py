@@ -145,7 +145,9 @@ def _doc_units(buf, lo, hi, table, fold, ocr, lookalike, k, mask, months, seen, 
     m = 0
     in_word, word_lo, word_hi, last_lo, last_hi = False, lo, lo, lo, lo
     digits = np.zeros(32, np.int64)
-    nd, n_real, n_look, nf, pending = 0, 0, 0, 0, -1
+    # Typed zeros, not literals: a literal would compile the callees twice (literal, then int64).
+    zero = np.int64(0)
+    nd, n_real, n_look, nf, pending = zero, zero, zero, zero, np.int64(-1)
     prev_cls, glued = K.SEP, False
     states = np.empty((hi - lo) // 2 + 2, np.uint64)  # a figure takes a byte and a separator
     is_date = np.empty((hi - lo) // 2 + 2, np.bool_)
@@ -268,7 +270,7 @@ def _units_batch(buf, doc_offsets, table, fold, ocr, lookalike, k, mask, months)
     figs = np.empty(buf.shape[0] + n_docs, np.uint32)
     gram_offsets = np.zeros(n_docs + 1, np.int64)
     fig_offsets = np.zeros(n_docs + 1, np.int64)
-    g, f = 0, 0
+    g, f = np.int64(0), np.int64(0)  # typed: see _doc_units
     for d in range(n_docs):
         g, f = _doc_units(
             buf, doc_offsets[d], doc_offsets[d + 1], table, fold, ocr, lookalike, k, mask,

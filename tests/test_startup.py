@@ -137,3 +137,36 @@ def test_no_compile_when_the_cache_is_warm_or_it_is_disabled(monkeypatch):
     monkeypatch.setattr(warm, "cache_is_warm", lambda: False)
     monkeypatch.setenv(warm.DISABLE_ENV, "1")
     assert warm.compile_with_helper() is False  # disabled
+
+
+def test_a_first_run_on_an_empty_kernel_cache_says_so_fills_the_cache_and_finds_copies(
+    tmp_path, seed_paths
+):
+    """The real first run: the command and its helper fill an empty cache; the next run is warm."""
+    import os
+    import shutil
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for path in seed_paths:
+        shutil.copy(path, corpus)
+    shutil.copy(seed_paths[0], corpus / "copy.txt")  # an exact copy to find
+    env = {**os.environ, "NUMBA_CACHE_DIR": str(tmp_path / "cache")}
+    env.pop("NEWSDEDUP_NO_BACKGROUND_COMPILE", None)
+    command = [sys.executable, "-m", "newsdedup", "scan", str(corpus), "--format", "json"]
+
+    first = subprocess.run(command, capture_output=True, text=True, env=env, timeout=600)
+    assert first.returncode == 0, first.stderr
+    assert "First run: compiling the kernels" in first.stderr
+    clusters = __import__("json").loads(first.stdout)["clusters"]
+    assert len(clusters) == 1 and clusters[0]["original"].endswith(seed_paths[0].name)
+    assert [(m["id"].rsplit("/", 1)[-1], m["relation"]) for m in clusters[0]["members"]] == [
+        ("copy.txt", "exact")
+    ]
+    cached = {p.name.split(".")[0] for p in (tmp_path / "cache").rglob("*.nbi")}
+    assert {"text", "ocrunits", "minhash", "sets"} <= cached  # every kernel module's index
+
+    second = subprocess.run(command, capture_output=True, text=True, env=env, timeout=600)
+    assert second.returncode == 0
+    assert __import__("json").loads(second.stdout)["clusters"] == clusters
+    assert "First run" not in second.stderr

@@ -211,15 +211,20 @@ def _start_helper() -> subprocess.Popen | None:
         return None
 
 
-def compile_with_helper() -> bool:
+def compile_with_helper(notify: Callable[[str], None] | None = None) -> bool:
     """Compile every kernel before a first run, on two processes; False when there was nothing to do.
 
     Does nothing when the cache is warm or :data:`DISABLE_ENV` is set (the
     kernels then compile, if needed, when first called). Without ``fcntl``
     (Windows) or when the helper cannot start, everything compiles here.
+
+    Args:
+        notify: Told, once, that a first run is compiling (the CLI prints it).
     """
     if os.environ.get(DISABLE_ENV) or cache_is_warm():
         return False
+    if notify is not None:
+        notify("First run: compiling the kernels (a few seconds, once per install).")
     try:
         import fcntl  # noqa: F401
     except ImportError:

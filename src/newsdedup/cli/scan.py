@@ -45,7 +45,8 @@ def _detect(
     from .._kernels.warm import compile_with_helper
     from ..batch.pipeline import Detector  # numpy, scipy, numba: not for --help
 
-    compile_with_helper()  # first run only: compiles the kernels on two processes
+    # First run only: compiles the kernels on two processes, and says so.
+    compile_with_helper(None if quiet else lambda note: c.stderr.print(note, style="dim"))
     report = ReadReport()
     started = time.perf_counter()
     with c.progress_bar(quiet) as progress:

@@ -293,7 +293,7 @@ _LOOKALIKE = _lookalike_table()
 
 def ocr_units(texts: list[str], config: RobustConfig | None = None) -> OcrUnits:
     """OCR units of already normalised texts (see the module docstring)."""
-    from ..judge.verify import _month_hashes  # the figure guard's month names
+    from ..judge.datewords import _month_hashes  # the figure guard's month names
 
     config = config or RobustConfig()
     encoded = [t.encode("utf-8", "surrogatepass") for t in texts]

@@ -74,7 +74,8 @@ class DatasketchBuckets:
 
     Args:
         redis_params: Connection parameters (as ``redis.Redis`` takes them).
-        prefix: The index's key prefix: buckets live under ``<prefix>:lsh`` and ``<prefix>:wlsh``.
+        prefix: The start of the index's keys (``{prefix}``): buckets live under ``{prefix}:lsh``
+            and ``{prefix}:wlsh``.
         shape: Bands and rows of both LSH.
         perms: (k-gram, word-set) signature lengths.
     """

@@ -319,7 +319,7 @@ def _damage(make_store, kind: str) -> None:
         con.commit()
         con.close()
         return
-    client = redis.Redis.from_url(make_store.redis_url)
+    client = make_store.client()
     p = "{" + make_store.prefix + "}"  # every key of the index starts with its hash tag
     doc = {k.decode(): int(v) for k, v in client.hgetall(f"{p}:ids").items()}
     {

@@ -190,7 +190,8 @@ class RedisStore(IndexStore):
     def load_manifest(self) -> dict[str, Any] | None:
         with self._errors():
             raw = self._r.hget(self._key("meta"), "manifest")
-            older = raw is None and self._r.exists(f"{self.prefix}:meta")
+            # Layout 1 (``prefix:meta``) never ran on a cluster (CROSSSLOT): asked of one server.
+            older = raw is None and not self._conn.node and self._r.exists(f"{self.prefix}:meta")
         if older:
             raise IndexStoreError(
                 "this index has the Redis key layout of newsdedup before cluster support; "

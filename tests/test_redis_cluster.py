@@ -1,0 +1,159 @@
+"""The Redis index on a real three-node Redis Cluster: one slot per index, nodes that go down, old layouts.
+
+The conformance suite (test_index_conformance.py, kind ``redis-cluster``)
+already checks every verdict on the cluster; here: what only a cluster (or
+the change of key layout it needed) can break.
+"""
+
+from __future__ import annotations
+
+import subprocess
+
+import pytest
+import redis
+from index_fixtures import cli_command, cli_env, small_feed, story, write_jsonl
+
+from newsdedup.errors import BackendUnavailable, ConfigError, IndexStoreError
+from newsdedup.index import LiveIndex, RedisStore
+from newsdedup.index.redis_connect import parse_cluster_url
+from newsdedup.models import Article
+
+
+def cli(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        cli_command("index", *args), capture_output=True, text=True, env=cli_env(), timeout=180
+    )
+
+
+def one_line_error(done: subprocess.CompletedProcess, code: int, *needles: str) -> None:
+    assert done.returncode == code, (done.returncode, done.stderr)
+    assert done.stderr.startswith("Error: ") and done.stderr.count("\n") == 1, done.stderr
+    for needle in needles:
+        assert needle in done.stderr, done.stderr
+
+
+def prefixes_on_distinct_nodes(cluster, n: int) -> list[str]:
+    """``n`` index prefixes whose slots are served by ``n`` different nodes."""
+    found: dict[int, str] = {}
+    for i in range(1000):
+        found.setdefault(cluster.node_of(f"desk{i}").port, f"desk{i}")
+        if len(found) == n:
+            return list(found.values())
+    raise AssertionError("the cluster's slots are not spread over its nodes")
+
+
+def test_every_key_of_an_index_is_in_one_slot_and_indexes_spread(redis_cluster, tmp_path):
+    names = prefixes_on_distinct_nodes(redis_cluster, 3)
+    feed = write_jsonl(tmp_path / "feed.jsonl", small_feed(40))
+    for name in names:
+        done = cli("add", str(feed), "--redis", redis_cluster.url, "--prefix", name, "-q")
+        assert done.returncode == 0, done.stderr
+    for name in names:
+        node = redis.Redis(port=redis_cluster.node_of(name).port)
+        keys = list(node.scan_iter(match="{" + name + "}:*", count=1000))
+        assert len(keys) > 40  # article hashes, buckets, counters: all on this node
+        slots = {node.execute_command("CLUSTER KEYSLOT", k) for k in keys}
+        assert len(slots) == 1, slots
+        stats = cli("stats", "--redis", redis_cluster.url, "--prefix", name, "-f", "json")
+        assert '"articles": 40' in stats.stdout, stats.stdout
+
+
+def test_a_cluster_index_finds_copies_across_processes(redis_cluster, tmp_path):
+    """One process adds, another (a new client) queries: both see the same index."""
+    records = small_feed(30)
+    target = ["--redis", redis_cluster.url, "--prefix", "shared-desk"]
+    assert cli("add", str(write_jsonl(tmp_path / "a.jsonl", records)), *target).returncode == 0
+    query = write_jsonl(tmp_path / "q.jsonl", [{**records[3], "id": "again"}])
+    done = cli("query", str(query), *target, "--format", "jsonl")
+    assert done.returncode == 0, done.stderr
+    assert '"verdict": "exact"' in done.stdout and '"original": "n3"' in done.stdout
+
+
+def test_the_node_of_the_index_down_exits_3_naming_it(own_redis_cluster, tmp_path):
+    feed = write_jsonl(tmp_path / "feed.jsonl", small_feed(20))
+    target = ["--redis", own_redis_cluster.url, "--prefix", "wire"]
+    assert cli("add", str(feed), *target, "-q").returncode == 0
+    node = own_redis_cluster.node_of("wire")
+    node.kill()
+    for command in (["add", str(feed), "-q"], ["query", str(feed), "-q"]):
+        one_line_error(cli(*command, *target), 3, f"Redis Cluster node {node.name}", "not reachable")
+
+
+def test_another_node_down_exits_3_naming_the_failing_node(own_redis_cluster, tmp_path):
+    """The index's node is up, but the cluster is down (a slot lost): the error names the lost node."""
+    feed = write_jsonl(tmp_path / "feed.jsonl", small_feed(20))
+    target = ["--redis", own_redis_cluster.url, "--prefix", "wire"]
+    assert cli("add", str(feed), *target, "-q").returncode == 0
+    home = own_redis_cluster.node_of("wire")
+    other = next(n for n in own_redis_cluster.nodes if n is not home)
+    other.kill()
+    own_redis_cluster.wait_state("fail")
+    for command in (["add", str(feed), "-q"], ["query", str(feed), "-q"]):
+        one_line_error(cli(*command, *target), 3, "Redis Cluster is down", other.name)
+
+
+def test_no_startup_node_answers_exits_3(own_redis_cluster, tmp_path):
+    url = own_redis_cluster.url
+    own_redis_cluster.stop()
+    feed = write_jsonl(tmp_path / "feed.jsonl", small_feed(3))
+    one_line_error(
+        cli("add", str(feed), "--redis", url, "--prefix", "wire"),
+        3,
+        "Redis Cluster is not reachable through",
+        own_redis_cluster.nodes[0].name,
+    )
+
+
+@pytest.mark.parametrize(
+    ("url", "needle"),
+    [
+        ("redis+cluster://127.0.0.1:notaport", "host:port"),
+        ("redis+cluster://127.0.0.1:7000/3", "only database 0"),
+    ],
+)
+def test_a_bad_cluster_url_exits_2(url, needle, tmp_path):
+    feed = write_jsonl(tmp_path / "feed.jsonl", small_feed(3))
+    one_line_error(cli("add", str(feed), "--redis", url), 2, needle)
+
+
+def test_a_prefix_with_braces_is_refused(redis_server):
+    with pytest.raises(ConfigError, match="without braces"):
+        RedisStore(redis_server.url, prefix="a}b")
+
+
+def test_cluster_urls_parse():
+    assert parse_cluster_url("rediss+cluster://u:pw@h1:7000,h2:7001/0?ssl_cert_reqs=none") == (
+        "rediss://u:pw@h1:7000?ssl_cert_reqs=none",
+        [("h1", 7000), ("h2", 7001)],
+    )
+
+
+def test_an_index_of_the_older_key_layout_is_refused_with_a_pointer(redis_server, tmp_path):
+    """Before cluster support keys were ``prefix:...``: such an index is refused, not read as empty."""
+    with LiveIndex(RedisStore(redis_server.url, prefix="old")) as index:
+        index.add([Article("a", story(1))])
+    client = redis.Redis.from_url(redis_server.url)
+    for key in list(client.scan_iter(match="{old}:*")):
+        client.rename(key, key.replace(b"{old}", b"old", 1))
+    with pytest.raises(IndexStoreError, match="index migrate"):
+        RedisStore(redis_server.url, prefix="old")
+    feed = write_jsonl(tmp_path / "feed.jsonl", small_feed(3))
+    one_line_error(
+        cli("add", str(feed), "--redis", redis_server.url, "--prefix", "old"),
+        1,
+        "key layout of newsdedup before cluster support",
+        "newsdedup index migrate",
+    )
+
+
+def test_the_manifest_says_the_layout(redis_server):
+    with LiveIndex(RedisStore(redis_server.url, prefix="layout")) as index:
+        index.add([Article("a", story(2))])
+    raw = redis.Redis.from_url(redis_server.url).hget("{layout}:meta", "manifest")
+    assert b'"redis_layout": 2' in raw
+
+
+def test_backend_unavailable_is_the_error_type(own_redis_cluster):
+    own_redis_cluster.node_of("x").kill()
+    with pytest.raises(BackendUnavailable):
+        RedisStore(own_redis_cluster.url, prefix="x")

@@ -7,6 +7,7 @@ the change of key layout it needed) can break.
 
 from __future__ import annotations
 
+import json
 import subprocess
 
 import pytest
@@ -76,7 +77,9 @@ def test_the_node_of_the_index_down_exits_3_naming_it(own_redis_cluster, tmp_pat
     node = own_redis_cluster.node_of("wire")
     node.kill()
     for command in (["add", str(feed), "-q"], ["query", str(feed), "-q"]):
-        one_line_error(cli(*command, *target), 3, f"Redis Cluster node {node.name}", "not reachable")
+        one_line_error(
+            cli(*command, *target), 3, f"Redis Cluster node {node.name}", "not reachable"
+        )
 
 
 def test_another_node_down_exits_3_naming_the_failing_node(own_redis_cluster, tmp_path):
@@ -157,3 +160,57 @@ def test_backend_unavailable_is_the_error_type(own_redis_cluster):
     own_redis_cluster.node_of("x").kill()
     with pytest.raises(BackendUnavailable):
         RedisStore(own_redis_cluster.url, prefix="x")
+
+
+def _to_layout_1(client, prefix: str) -> None:
+    """Rewrite a layout-2 index as newsdedup before cluster support stored it: ``prefix:...`` keys."""
+    tag, old = ("{" + prefix + "}").encode(), prefix.encode()
+    for key in list(client.scan_iter(match=tag + b":*")):
+        rest = key[len(tag) :]
+        if client.type(key) == b"hash" and len(rest) in (14, 15) and b"lsh_bucket_" in rest:
+            values = client.hgetall(key)  # a band: its values name its buckets
+            client.hset(key, mapping={h: old + v[len(tag) :] for h, v in values.items()})
+        if rest == b":meta":
+            manifest = json.loads(client.hget(key, "manifest"))
+            del manifest["redis_layout"]
+            client.hset(key, "manifest", json.dumps(manifest))
+        client.rename(key, old + rest)
+
+
+def test_index_migrate_renames_an_older_index_that_then_works(redis_server, tmp_path):
+    records = small_feed(40)
+    target = ["--redis", redis_server.url, "--prefix", "legacy"]
+    assert cli("add", str(write_jsonl(tmp_path / "a.jsonl", records)), *target).returncode == 0
+    client = redis.Redis.from_url(redis_server.url)
+    before = sorted(client.scan_iter(match="{legacy}:*"))
+    _to_layout_1(client, "legacy")
+    assert not list(client.scan_iter(match="{legacy}:*"))
+    query = write_jsonl(tmp_path / "q.jsonl", [{**records[5], "id": "again"}])
+    one_line_error(cli("query", str(query), *target), 1, "index migrate")
+
+    done = cli("migrate", *target)
+    assert done.returncode == 0 and done.stdout.startswith("migrated"), done.stderr
+    assert sorted(client.scan_iter(match="{legacy}:*")) == before
+    assert not list(client.scan_iter(match="legacy:*"))
+    bands = [k for k in before if client.type(k) == b"hash" and b"lsh_bucket_" in k]
+    assert bands and all(client.exists(v) for k in bands for v in client.hvals(k))
+    again = cli("migrate", *target)
+    assert again.returncode == 0 and again.stdout.startswith("ok"), again.stderr
+
+    found = cli("query", str(query), *target, "--format", "jsonl")
+    assert '"verdict": "exact"' in found.stdout and '"original": "n5"' in found.stdout
+    checked = cli("check", *target)
+    assert checked.returncode == 0 and checked.stdout.startswith("ok"), checked.stdout
+
+
+def test_index_migrate_refuses_a_cluster_and_a_missing_index(redis_cluster, redis_server):
+    one_line_error(
+        cli("migrate", "--redis", redis_cluster.url, "--prefix", "x"),
+        2,
+        "redis-cli --cluster import",
+    )
+    one_line_error(
+        cli("migrate", "--redis", redis_server.url, "--prefix", "nothing-here"),
+        1,
+        "no index of the older Redis key layout",
+    )

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import subprocess
 
+import numpy as np
 import pytest
 import redis
 from index_fixtures import cli_command, cli_env, small_feed, story, write_jsonl
@@ -214,3 +215,47 @@ def test_index_migrate_refuses_a_cluster_and_a_missing_index(redis_cluster, redi
         1,
         "no index of the older Redis key layout",
     )
+
+
+def _move_slot(cluster, prefix: str) -> str:
+    """Move the slot of ``prefix`` to another node, as ``redis-cli --cluster reshard`` would."""
+    source = cluster.node_of(prefix)
+    target = next(n for n in cluster.nodes if n is not source)
+    src, dst = redis.Redis(port=source.port), redis.Redis(port=target.port)
+    slot = int(src.execute_command("CLUSTER KEYSLOT", "{" + prefix + "}:meta"))
+    src_id = src.execute_command("CLUSTER MYID").decode()
+    dst_id = dst.execute_command("CLUSTER MYID").decode()
+    dst.execute_command("CLUSTER SETSLOT", slot, "IMPORTING", src_id)
+    src.execute_command("CLUSTER SETSLOT", slot, "MIGRATING", dst_id)
+    keys = list(src.scan_iter(match="{" + prefix + "}:*", count=1000))  # bytes: binary names kept
+    for lo in range(0, len(keys), 500):
+        src.execute_command(
+            "MIGRATE", "127.0.0.1", target.port, "", 0, 10000, "KEYS", *keys[lo : lo + 500]
+        )
+    assert not src.execute_command("CLUSTER COUNTKEYSINSLOT", slot)
+    for node in cluster.nodes:
+        redis.Redis(port=node.port).execute_command("CLUSTER SETSLOT", slot, "NODE", dst_id)
+    assert cluster.node_of(prefix) is target
+    return target.name
+
+
+def test_a_store_follows_its_slot_to_another_node(own_redis_cluster):
+    """After a resharding, the open store finds the slot's new node.
+
+    A pipelined read meets MOVED and is run again on the new node; a single
+    command says the slot moved (nothing was done) and the next call works.
+    """
+    store = RedisStore(own_redis_cluster.url, prefix="moving")
+    with LiveIndex(store) as index:
+        assert [v.verdict for v in index.add([Article("a", story(1))])] == ["new"]
+        doc = store.known(["a"])["a"].doc
+        new_home = _move_slot(own_redis_cluster, "moving")
+        assert store.summaries(np.array([doc])).ids == ["a"]  # retried on the new node
+        assert store._conn.node == new_home
+        new_home = _move_slot(own_redis_cluster, "moving")
+        with pytest.raises(IndexStoreError, match="slot moved"):
+            index.add([Article("b", story(2))])
+        assert store._conn.node == new_home
+        out = index.add([Article("b", story(2)), Article("a-again", story(1))])
+        assert [(v.verdict, v.original) for v in out] == [("new", None), ("exact", "a")]
+        assert index.stats().articles == 3

@@ -43,11 +43,18 @@ from typing import Any, cast
 
 import numpy as np
 
-from ..errors import BackendUnavailable, ConfigError, IndexDamaged, IndexStoreError
+from ..errors import ConfigError, IndexDamaged, IndexStoreError
 from .base import Bodies, IndexStats, IndexStore, Known, NewArticles, Summaries
 from .codec import bodies_from_blobs, decode_record, exported_record, pack_flags
 from .integrity import CheckReport, elect
-from .redis_connect import LAYOUT, check_reachable, connect, failing_nodes
+from .redis_connect import (
+    LAYOUT,
+    check_layout,
+    check_reachable,
+    cluster_errors,
+    connect,
+    refuse_layout_1,
+)
 from .redis_lsh import BatchScripts, DatasketchBuckets
 from .validate import check_docs, check_roots, decoding, manifest_from_json, signature_rows
 
@@ -114,20 +121,9 @@ class RedisStore(IndexStore):
 
     @contextlib.contextmanager
     def _errors(self) -> Iterator[None]:
-        where = f"Redis Cluster node {self._conn.node}" if self._conn.node else "Redis"
         try:
-            yield
-        except (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError) as err:
-            raise BackendUnavailable(f"{where} is not reachable: {err}", path=self.url) from None
-        except redis.exceptions.ClusterDownError as err:
-            raise BackendUnavailable(self._cluster_down(err), path=self.url) from None
-        except redis.exceptions.AskError as err:  # MOVED too: the slot is served elsewhere now
-            with contextlib.suppress(Exception):
-                self._conn.refresh()
-            raise IndexStoreError(
-                f"the index's slot moved to another cluster node ({err}); run again",
-                path=self.location,
-            ) from None
+            with cluster_errors(self._conn, self.url, self.location):
+                yield
         except redis.exceptions.LockError as err:
             raise IndexStoreError(f"lost the writer lock: {err}", path=self.location) from None
         except redis.exceptions.ResponseError as err:
@@ -136,15 +132,6 @@ class RedisStore(IndexStore):
             raise IndexStoreError(f"Redis error: {err}", path=self.location) from None
         except redis.exceptions.RedisError as err:
             raise IndexStoreError(f"Redis error: {err}", path=self.location) from None
-
-    def _cluster_down(self, err: Exception) -> str:
-        """What CLUSTERDOWN means here: which nodes the cluster marks as failing."""
-        try:
-            failing = failing_nodes(self._r)
-        except redis.exceptions.RedisError:
-            failing = []
-        named = f"node {', '.join(failing)} failing" if failing else "no node named as failing"
-        return f"the Redis Cluster is down ({named}; asked {self._conn.node}): {err}"
 
     def _pipelined(self, commands, transaction: bool = False) -> list:
         """Run ``commands(pipe)`` on one pipeline; returns all replies.
@@ -190,23 +177,12 @@ class RedisStore(IndexStore):
     def load_manifest(self) -> dict[str, Any] | None:
         with self._errors():
             raw = self._r.hget(self._key("meta"), "manifest")
-            # Layout 1 (``prefix:meta``) never ran on a cluster (CROSSSLOT): asked of one server.
-            older = raw is None and not self._conn.node and self._r.exists(f"{self.prefix}:meta")
-        if older:
-            raise IndexStoreError(
-                "this index has the Redis key layout of newsdedup before cluster support; "
-                f"run `newsdedup index migrate --redis URL --prefix {self.prefix}` once",
-                path=self.location,
-            )
+            if raw is None:
+                refuse_layout_1(self._conn, self.prefix, self.location)
         if raw is None:
             return None
         manifest = manifest_from_json(raw, self.location)
-        layout = manifest.pop("redis_layout", 1)
-        if layout != LAYOUT:
-            raise IndexStoreError(
-                f"Redis key layout {layout!r} is not the one of this newsdedup ({LAYOUT})",
-                path=self.location,
-            )
+        check_layout(manifest.pop("redis_layout", 1), self.location)
         self._shape = {k: manifest[k] for k in ("bands", "rows", "word_bands", "word_rows")}
         self._perms = (int(manifest["num_perm"]), int(manifest["word_num_perm"]))
         return manifest

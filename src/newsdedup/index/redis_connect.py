@@ -26,19 +26,25 @@ Example:
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
-from ..errors import BackendUnavailable, ConfigError
+from ..errors import BackendUnavailable, ConfigError, IndexStoreError
 
 __all__ = [
     "CLUSTER_SCHEMES",
     "LAYOUT",
     "Connection",
+    "check_layout",
+    "check_reachable",
+    "cluster_errors",
     "connect",
     "hash_tagged",
     "parse_cluster_url",
+    "refuse_layout_1",
 ]
 
 #: The key layout written in the manifest of every Redis index (``redis_layout``). Layout 1
@@ -185,3 +191,62 @@ def check_reachable(conn: Connection, url: str) -> None:
         conn.client.ping()
     except (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError) as err:
         raise BackendUnavailable(f"{where} is not reachable: {err}", path=url) from None
+
+
+@contextlib.contextmanager
+def cluster_errors(conn: Connection, url: str, location: str) -> Iterator[None]:
+    """Unreachable server or node, cluster down, slot moved: as newsdedup errors naming the node.
+
+    Other Redis errors pass through (the store decides what they mean).
+    """
+    import redis
+
+    where = f"Redis Cluster node {conn.node}" if conn.node else "Redis"
+    try:
+        yield
+    except (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError) as err:
+        raise BackendUnavailable(f"{where} is not reachable: {err}", path=url) from None
+    except redis.exceptions.ClusterDownError as err:
+        try:
+            failing = failing_nodes(conn.client)
+        except redis.exceptions.RedisError:
+            failing = []
+        named = f"node {', '.join(failing)} failing" if failing else "no node named as failing"
+        raise BackendUnavailable(
+            f"the Redis Cluster is down ({named}; asked {conn.node}): {err}", path=url
+        ) from None
+    except redis.exceptions.AskError as err:  # MOVED too: the slot is served elsewhere now
+        with contextlib.suppress(Exception):
+            conn.refresh()
+        raise IndexStoreError(
+            f"the index's slot moved to another cluster node ({err}); run again", path=location
+        ) from None
+
+
+def refuse_layout_1(conn: Connection, prefix: str, location: str) -> None:
+    """Raise when ``prefix`` holds an index of layout 1 (``prefix:meta``), which must be migrated.
+
+    Layout 1 never ran on a cluster (its batches were CROSSSLOT): asked of one server only.
+
+    Raises:
+        IndexStoreError: Naming ``newsdedup index migrate``.
+    """
+    if not conn.node and conn.client.exists(f"{prefix}:meta"):
+        raise IndexStoreError(
+            "this index has the Redis key layout of newsdedup before cluster support; "
+            f"run `newsdedup index migrate --redis URL --prefix {prefix}` once",
+            path=location,
+        )
+
+
+def check_layout(layout: Any, location: str) -> None:
+    """Raise unless the manifest's ``redis_layout`` is this newsdedup's.
+
+    Raises:
+        IndexStoreError: Another layout (a newer newsdedup, or a hand-edited manifest).
+    """
+    if layout != LAYOUT:
+        raise IndexStoreError(
+            f"Redis key layout {layout!r} is not the one of this newsdedup ({LAYOUT})",
+            path=location,
+        )

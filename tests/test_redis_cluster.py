@@ -259,3 +259,18 @@ def test_a_store_follows_its_slot_to_another_node(own_redis_cluster):
         out = index.add([Article("b", story(2)), Article("a-again", story(1))])
         assert [(v.verdict, v.original) for v in out] == [("new", None), ("exact", "a")]
         assert index.stats().articles == 3
+
+
+def test_the_memory_benchmark_measures_an_index_on_the_cluster(redis_cluster, tmp_path):
+    from benchmarks.index.redis_memory import measure
+
+    target = ["--redis", redis_cluster.url, "--prefix", "memory"]
+    assert (
+        cli("add", str(write_jsonl(tmp_path / "a.jsonl", small_feed(30))), *target).returncode == 0
+    )
+    out = measure(redis_cluster.url, "memory")
+    assert out["articles"] == 30
+    assert {"doc", "lsh band", "lsh bucket", "wlsh band", "meta", "ids"} <= set(out["families"])
+    assert out["families"]["doc"]["keys"] == 30
+    parts = sum(f["bytes_per_article"] for f in out["families"].values())
+    assert abs(parts - out["bytes_per_article"]) <= len(out["families"])  # rounding only

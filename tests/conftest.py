@@ -90,4 +90,10 @@ def sentence_bank():
 
 
 # Live-index fixtures (a real redis-server, stores of both backends): see index_fixtures.py.
-from index_fixtures import make_store, own_redis_server, redis_server  # noqa: E402,F401
+from index_fixtures import (  # noqa: E402,F401
+    make_store,
+    own_redis_cluster,
+    own_redis_server,
+    redis_cluster,
+    redis_server,
+)

@@ -1,9 +1,11 @@
 """Fixtures and helpers of the live-index tests: a real redis-server, stores of both backends, articles.
 
 The Redis tests run against a real ``redis-server`` started here on a free
-loopback port, without persistence, and stopped afterwards. A missing binary
-is a test *failure*, not a skip: ``scripts/test`` installs it, so CI never
-passes without having run them.
+loopback port, without persistence, and stopped afterwards; the Redis Cluster
+tests against three real ``redis-server --cluster-enabled yes`` nodes joined
+by ``redis-cli --cluster create``. A missing binary is a test *failure*, not
+a skip: ``scripts/test`` installs it, so CI never passes without having run
+them.
 """
 
 from __future__ import annotations
@@ -62,14 +64,30 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def free_cluster_port() -> int:
+    """A free loopback port whose cluster bus port (port + 10000) is free too."""
+    for _ in range(200):
+        port = free_port()
+        if port + 10000 > 65535:
+            continue
+        with socket.socket() as sock:
+            try:
+                sock.bind(("127.0.0.1", port + 10000))
+            except OSError:
+                continue
+        return port
+    raise AssertionError("no free port pair for a Redis Cluster node")
+
+
 class RedisServer:
     """A throwaway redis-server process (no persistence) on a free loopback port."""
 
-    def __init__(self, workdir: Path) -> None:
+    def __init__(self, workdir: Path, *extra: str) -> None:
         binary = shutil.which("redis-server")
         if binary is None:
             pytest.fail(REDIS_MISSING, pytrace=False)
-        self.port = free_port()
+        self.port = free_cluster_port() if "--cluster-enabled" in extra else free_port()
+        self.name = f"127.0.0.1:{self.port}"
         self.url = f"redis://127.0.0.1:{self.port}/0"
         self.process = subprocess.Popen(
             [
@@ -88,6 +106,7 @@ class RedisServer:
                 "no",
                 "--loglevel",
                 "warning",
+                *extra,
             ],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
@@ -122,6 +141,103 @@ class RedisServer:
                 self.process.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 self.kill()
+
+
+class RedisClusterNodes:
+    """Three throwaway ``redis-server --cluster-enabled yes`` nodes, joined into one cluster.
+
+    No replicas: killing a node takes its slots down (a short node timeout makes the others
+    notice within about a second), which is what the node-down tests need.
+    """
+
+    def __init__(self, workdir: Path, nodes: int = 3) -> None:
+        self.nodes = []
+        for i in range(nodes):
+            folder = workdir / f"node{i}"
+            folder.mkdir()
+            self.nodes.append(
+                RedisServer(
+                    folder,
+                    "--cluster-enabled",
+                    "yes",
+                    "--cluster-config-file",
+                    str(folder / "nodes.conf"),
+                    "--cluster-node-timeout",
+                    "1000",
+                )
+            )
+        self.url = "redis+cluster://" + ",".join(n.name for n in self.nodes)
+        self._create()
+
+    def _create(self) -> None:
+        cli = shutil.which("redis-cli")
+        if cli is None:
+            self.stop()
+            pytest.fail(REDIS_MISSING, pytrace=False)
+        made = subprocess.run(
+            [cli, "--cluster", "create", *(n.name for n in self.nodes)]
+            + ["--cluster-replicas", "0", "--cluster-yes"],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        if made.returncode != 0:
+            self.stop()
+            pytest.fail(f"redis-cli --cluster create failed: {made.stdout}{made.stderr}")
+        self.wait_state("ok")
+
+    def wait_state(self, state: str, timeout: float = 30) -> None:
+        """Wait until every live node reports ``cluster_state:<state>``."""
+        import redis
+
+        deadline = time.monotonic() + timeout
+        while True:
+            seen = []
+            for node in self.nodes:
+                if node.process.poll() is not None:
+                    continue
+                with contextlib.suppress(redis.exceptions.RedisError):
+                    info = redis.Redis(port=node.port).cluster("INFO")  # parsed: a dict
+                    seen.append(info.get("cluster_state") == state)
+                    continue
+                seen.append(False)
+            if seen and all(seen):
+                return
+            if time.monotonic() > deadline:
+                self.stop()
+                pytest.fail(f"the Redis Cluster did not reach cluster_state:{state}")
+            time.sleep(0.1)
+
+    def node_of(self, prefix: str) -> RedisServer:
+        """The node serving the slot of the index under ``prefix`` (``CLUSTER KEYSLOT``)."""
+        import redis
+
+        first = redis.Redis(port=self.nodes[0].port)
+        slot = int(first.execute_command("CLUSTER KEYSLOT", "{" + prefix + "}:meta"))
+        for start, end, primary, *_ in first.execute_command("CLUSTER SLOTS"):
+            if start <= slot <= end:
+                port = int(primary[1])
+                return next(n for n in self.nodes if n.port == port)
+        raise AssertionError(f"no node serves slot {slot}")
+
+    def stop(self) -> None:
+        for node in self.nodes:
+            node.stop()
+
+
+@pytest.fixture(scope="session")
+def redis_cluster(tmp_path_factory) -> Iterator[RedisClusterNodes]:
+    cluster = RedisClusterNodes(tmp_path_factory.mktemp("redis-cluster"))
+    yield cluster
+    cluster.stop()
+
+
+@pytest.fixture
+def own_redis_cluster(tmp_path) -> Iterator[RedisClusterNodes]:
+    """A cluster of this test alone (for tests that kill a node)."""
+    cluster = RedisClusterNodes(tmp_path)
+    yield cluster
+    cluster.stop()
 
 
 @pytest.fixture(scope="session")
@@ -163,16 +279,30 @@ class StoreFactory:
             return SQLiteStore(self.path, **options)
         return RedisStore(self.redis_url, prefix=self.prefix, **options)
 
+    def client(self):
+        """A raw client of the server or cluster (to damage an index the way a hand edit would)."""
+        import redis
+
+        if self.kind == "redis-cluster":
+            return redis.cluster.RedisCluster.from_url(
+                self.redis_url.replace("+cluster", "").split(",")[0]
+            )
+        return redis.Redis.from_url(self.redis_url)
+
     def cli_args(self) -> list[str]:
         if self.kind == "sqlite":
             return ["--db", str(self.path)]
         return ["--redis", self.redis_url, "--prefix", self.prefix]
 
 
-@pytest.fixture(params=["sqlite", "redis"])
+@pytest.fixture(params=["sqlite", "redis", "redis-cluster"])
 def make_store(request, tmp_path) -> StoreFactory:
-    """Parametrises a test over both backends (the conformance suite)."""
-    url = request.getfixturevalue("redis_server").url if request.param == "redis" else None
+    """Parametrises a test over the backends (the conformance suite): a file, a server, a cluster."""
+    url = {
+        "sqlite": lambda: None,
+        "redis": lambda: request.getfixturevalue("redis_server").url,
+        "redis-cluster": lambda: request.getfixturevalue("redis_cluster").url,
+    }[request.param]()
     return StoreFactory(request.param, tmp_path, url)
 
 

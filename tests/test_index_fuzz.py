@@ -129,14 +129,14 @@ def redis_snapshot(redis_server, inputs):
     prefix = "fuzz"
     target = ["--redis", redis_server.url, "--prefix", prefix]
     assert run("add", str(inputs["feed"]), *target, "-q").exit_code == 0
-    keys = sorted(client.scan_iter(f"{prefix}:*"))
+    keys = sorted(client.scan_iter(f"{{{prefix}}}:*"))
     dumps = {key: client.dump(key) for key in keys}
     yield client, prefix, target, dumps
     client.close()
 
 
 def _restore(client, prefix: str, dumps: dict) -> None:
-    stale = list(client.scan_iter(f"{prefix}:*"))
+    stale = list(client.scan_iter(f"{{{prefix}}}:*"))
     if stale:
         client.delete(*stale)
     for key, blob in dumps.items():

@@ -201,8 +201,9 @@ def redis_built(redis_server, tmp_path):
     target = ["--redis", redis_server.url, "--prefix", prefix]
     assert run("add", str(write_jsonl(tmp_path / "feed.jsonl", RECORDS)), *target).exit_code == 0
     client = redis.Redis.from_url(redis_server.url)
-    doc = int(client.hget(f"{prefix}:ids", "a-part"))
-    yield client, prefix, doc, target, write_jsonl(tmp_path / "query.jsonl", QUERY)
+    tag = "{" + prefix + "}"  # every key of the index starts with its hash tag
+    doc = int(client.hget(f"{tag}:ids", "a-part"))
+    yield client, tag, doc, target, write_jsonl(tmp_path / "query.jsonl", QUERY)
     client.close()
 
 
@@ -318,8 +319,8 @@ def _damage(make_store, kind: str) -> None:
         con.commit()
         con.close()
         return
-    client = redis.Redis.from_url(make_store.redis_url)
-    p = make_store.prefix
+    client = make_store.client()
+    p = "{" + make_store.prefix + "}"  # every key of the index starts with its hash tag
     doc = {k.decode(): int(v) for k, v in client.hgetall(f"{p}:ids").items()}
     {
         "dangling root": lambda: (

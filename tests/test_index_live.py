@@ -83,7 +83,7 @@ def test_redis_buckets_are_datasketch_minhashlsh_buckets(redis_server):
         prepickle=False,
         storage_config={
             "type": "redis",
-            "basename": f"{prefix}:lsh".encode(),
+            "basename": f"{{{prefix}}}:lsh".encode(),
             "redis": {"host": "127.0.0.1", "port": redis_server.port},
         },
     )

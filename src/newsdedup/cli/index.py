@@ -59,7 +59,9 @@ RedisUrl = Annotated[
         "--redis",
         envvar="NEWSDEDUP_REDIS",
         show_default=False,
-        help="Use a Redis index instead of the file, e.g. redis://127.0.0.1:6379/0.",
+        help="Use a Redis index instead of the file, e.g. redis://127.0.0.1:6379/0; a Redis "
+        "Cluster as redis+cluster://host:port[,host:port...] (any of its nodes; each index "
+        "is one slot, so it lives on one node).",
         rich_help_panel="Index",
     ),
 ]
@@ -292,7 +294,7 @@ def stats(
         for k in ("new", "exact", "near", "partial", "rewrite")
         if data.relations.get(k)
     )
-    redis_note = " (whole Redis server)" if data.backend == "redis" else ""
+    redis_note = f" ({data.bytes_note})" if data.bytes_note else ""
     rows = [
         ("index", f"{data.location} ({data.backend})"),
         ("articles", f"{data.articles:,}" + (f"  ({detail})" if detail else "")),
@@ -447,3 +449,28 @@ def check(
         sys.stdout.write(f"{verdict:<9} {report.location}: {', '.join(report.checks)} checked\n")
     if report.damaged:
         raise typer.Exit(1)
+
+
+@index_app.command()
+@c.command
+def migrate(*, location: IndexLocation) -> None:
+    """Rename the keys of a Redis index made before cluster support ({prefix} hash tags).
+
+    Run it once on the server the index was built on; it is resumable, and a no-op on an
+    index already migrated. Then `redis-cli --cluster import` can move it into a cluster.
+
+    Example:
+
+        newsdedup index migrate --redis redis://127.0.0.1:6379/0 --prefix news
+    """
+    if not location.redis:
+        raise ConfigError("index migrate is for Redis indexes: give --redis URL")
+    from ..index.redis_migrate import migrate_layout
+
+    with contextlib.closing(location.store(False, manifest=False)) as store:
+        renamed = migrate_layout(store)
+    sys.stdout.write(
+        f"migrated  {store.location}: {renamed} keys renamed\n"
+        if renamed
+        else f"ok        {store.location}: already in the current key layout\n"
+    )

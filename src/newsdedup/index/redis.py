@@ -3,8 +3,10 @@
 Why Redis: every process sees one index, writes are atomic (``MULTI/EXEC``)
 and reads are a few pipelined round trips. The LSH part is datasketch's own
 ``MinHashLSH`` with Redis storage: buckets are written in datasketch's layout
-(``<prefix>:lsh_bucket_<band>``), so ``MinHashLSH(..., storage_config=...)``
-with the same basename queries the same index. Keys, all under ``--prefix``:
+(``{prefix}:lsh_bucket_<band>``), so ``MinHashLSH(..., storage_config=...)``
+with the same basename queries the same index. Keys, all under ``P`` =
+``{prefix}`` (a hash tag: the whole index is one Redis Cluster slot, see
+``redis_connect.py``):
 
 =====================  ======================================================
 ``P:meta``             hash: manifest (JSON), ``n`` articles, ``seq`` last doc
@@ -22,7 +24,10 @@ with the same basename queries the same index. Keys, all under ``--prefix``:
 
 A batch is one ``MULTI/EXEC``: if the connection drops before ``EXEC``,
 Redis discards all of it; an article is reported stored only after ``EXEC``
-returned. Unreachable server → :class:`~newsdedup.errors.BackendUnavailable`.
+returned. Unreachable server (or cluster node) →
+:class:`~newsdedup.errors.BackendUnavailable`. The manifest records the key
+layout (``redis_layout``); an index of the older layout (keys ``prefix:...``,
+before cluster support) is refused with a pointer to ``newsdedup index migrate``.
 Removing an original re-elects one of its copies (``P:copies:<doc>`` finds
 them) inside the ``MULTI/EXEC`` that removes it. Every value read back is
 validated (``validate.py``): a crafted or damaged value is an
@@ -38,10 +43,18 @@ from typing import Any, cast
 
 import numpy as np
 
-from ..errors import BackendUnavailable, ConfigError, IndexDamaged, IndexStoreError
+from ..errors import ConfigError, IndexDamaged, IndexStoreError
 from .base import Bodies, IndexStats, IndexStore, Known, NewArticles, Summaries
 from .codec import bodies_from_blobs, decode_record, exported_record, pack_flags
 from .integrity import CheckReport, elect
+from .redis_connect import (
+    LAYOUT,
+    check_layout,
+    check_reachable,
+    cluster_errors,
+    connect,
+    refuse_layout_1,
+)
 from .redis_lsh import BatchScripts, DatasketchBuckets
 from .validate import check_docs, check_roots, decoding, manifest_from_json, signature_rows
 
@@ -61,8 +74,9 @@ class RedisStore(IndexStore):
     """An index in Redis under a key prefix.
 
     Args:
-        url: ``redis://host:port/db`` (``rediss://`` for TLS, password in the URL).
-        prefix: Namespace of this index's keys; several indexes share a server.
+        url: ``redis://host:port/db`` (``rediss://`` for TLS, password in the URL), or
+            ``redis+cluster://host:port[,host:port...]`` for a Redis Cluster (any nodes of it).
+        prefix: Namespace of this index's keys; several indexes share a server (or cluster).
         wait_seconds: How long a writer waits for the lock held by another.
         manifest: Load and validate the manifest now (``index check`` opens a
             damaged index without it, to report what is wrong).
@@ -86,31 +100,30 @@ class RedisStore(IndexStore):
             )
         self.location = f"{url} (prefix {prefix!r})"
         self.url, self.prefix, self.wait_seconds = url, prefix, wait_seconds
-        try:
-            self._params = redis.connection.parse_url(url)
-        except ValueError as err:
-            raise ConfigError(f"not a Redis URL: {url!r} ({err})") from None
-        self._params.update(socket_connect_timeout=5, socket_timeout=60)
-        self._r = redis.Redis(**self._params)
+        self._conn = connect(url, prefix, {"socket_connect_timeout": 5, "socket_timeout": 60})
+        self._params = self._conn.params
         self._scripts = BatchScripts(self._r)
         self._buckets: DatasketchBuckets | None = None
         self._shape: dict[str, int] | None = None
         self._perms = (0, 0)
-        with self._errors():
-            self._r.ping()
+        check_reachable(self._conn, url)
         if manifest:
             self.load_manifest()
 
     # --- plumbing --------------------------------------------------------------------
+    @property
+    def _r(self) -> Any:
+        """The client of the server, or of the cluster node serving this index's slot."""
+        return self._conn.client
+
     def _key(self, *parts: object) -> str:
-        return ":".join([self.prefix, *map(str, parts)])
+        return ":".join([self._conn.tag, *map(str, parts)])
 
     @contextlib.contextmanager
     def _errors(self) -> Iterator[None]:
         try:
-            yield
-        except (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError) as err:
-            raise BackendUnavailable(f"Redis is not reachable: {err}", path=self.url) from None
+            with cluster_errors(self._conn, self.url, self.location):
+                yield
         except redis.exceptions.LockError as err:
             raise IndexStoreError(f"lost the writer lock: {err}", path=self.location) from None
         except redis.exceptions.ResponseError as err:
@@ -121,11 +134,21 @@ class RedisStore(IndexStore):
             raise IndexStoreError(f"Redis error: {err}", path=self.location) from None
 
     def _pipelined(self, commands, transaction: bool = False) -> list:
-        """Run ``commands(pipe, item)`` for chunks of items; returns all replies."""
-        with self._errors():
-            pipe = self._r.pipeline(transaction=transaction)
-            commands(pipe)
-            return pipe.execute()
+        """Run ``commands(pipe)`` on one pipeline; returns all replies.
+
+        A ``MOVED`` reply (the slot went to another node; in a transaction, nothing was
+        applied) makes it look the slot up and run once more.
+        """
+        for attempt in (1, 2):
+            try:
+                with self._errors():
+                    pipe = self._r.pipeline(transaction=transaction)
+                    commands(pipe)
+                    return pipe.execute()
+            except IndexStoreError as err:
+                if attempt == 2 or "slot moved" not in err.message:
+                    raise
+        raise AssertionError("unreachable")  # pragma: no cover
 
     def _hmget_docs(self, docs: np.ndarray, fields: tuple[str, ...]) -> list[list]:
         """The fields of each doc's hash (None where absent), a few script calls in all."""
@@ -145,23 +168,30 @@ class RedisStore(IndexStore):
     ) -> list[list[tuple[Any, bytes]]]:
         if self._buckets is None:
             assert self._shape is not None
-            self._buckets = DatasketchBuckets(self._params, self.prefix, self._shape, self._perms)
+            self._buckets = DatasketchBuckets(
+                self._params, self._conn.tag, self._shape, self._perms
+            )
         return self._buckets.of(signatures, word_signatures)
 
     # --- configuration ---------------------------------------------------------------
     def load_manifest(self) -> dict[str, Any] | None:
         with self._errors():
             raw = self._r.hget(self._key("meta"), "manifest")
+            if raw is None:
+                refuse_layout_1(self._conn, self.prefix, self.location)
         if raw is None:
             return None
         manifest = manifest_from_json(raw, self.location)
+        check_layout(manifest.pop("redis_layout", 1), self.location)
         self._shape = {k: manifest[k] for k in ("bands", "rows", "word_bands", "word_rows")}
         self._perms = (int(manifest["num_perm"]), int(manifest["word_num_perm"]))
         return manifest
 
     def save_manifest(self, manifest: dict[str, Any]) -> dict[str, Any]:
         with self._errors():
-            self._r.hsetnx(self._key("meta"), "manifest", json.dumps(manifest))
+            self._r.hsetnx(
+                self._key("meta"), "manifest", json.dumps({**manifest, "redis_layout": LAYOUT})
+            )
         stored = self.load_manifest()
         assert stored is not None
         return stored
@@ -517,12 +547,13 @@ class RedisStore(IndexStore):
             float(oldest[0][1]) if oldest else None,
             float(newest[0][1]) if newest else None,
             used,
-            bytes_note="memory used by the whole Redis server",
+            bytes_note="memory used by the whole Redis "
+            + (f"cluster node {self._conn.node}" if self._conn.node else "server"),
         )
 
     def close(self) -> None:
         with contextlib.suppress(Exception):
-            self._r.close()
+            self._conn.close()
 
 
 def _split_counted(flat: list) -> list[list]:

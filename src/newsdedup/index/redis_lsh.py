@@ -74,7 +74,8 @@ class DatasketchBuckets:
 
     Args:
         redis_params: Connection parameters (as ``redis.Redis`` takes them).
-        prefix: The index's key prefix: buckets live under ``<prefix>:lsh`` and ``<prefix>:wlsh``.
+        tag: The start of the index's keys, its hash tag ``{prefix}``: buckets live under
+            ``{prefix}:lsh`` and ``{prefix}:wlsh`` (one cluster slot, with the rest of the index).
         shape: Bands and rows of both LSH.
         perms: (k-gram, word-set) signature lengths.
     """
@@ -82,7 +83,7 @@ class DatasketchBuckets:
     def __init__(
         self,
         redis_params: dict[str, Any],
-        prefix: str,
+        tag: str,
         shape: dict[str, int],
         perms: tuple[int, int],
     ) -> None:
@@ -98,13 +99,13 @@ class DatasketchBuckets:
             num_perm=perms[0],
             params=(shape["bands"], shape["rows"]),
             prepickle=False,
-            storage_config={**config, "basename": f"{prefix}:lsh".encode()},
+            storage_config={**config, "basename": f"{tag}:lsh".encode()},
         )
         self.word = MinHashLSH(
             num_perm=perms[1],
             params=(shape["word_bands"], shape["word_rows"]),
             prepickle=False,
-            storage_config={**config, "basename": f"{prefix}:wlsh".encode()},
+            storage_config={**config, "basename": f"{tag}:wlsh".encode()},
         )
 
     def of(self, signatures: np.ndarray, word_signatures: np.ndarray) -> list[list[Bucket]]:

@@ -1,0 +1,149 @@
+"""Compact bodies and article references of the SQLite layout 2.
+
+Why: an article's body (what verification reads: its token hashes in order,
+and which tokens are numbers) took 4 bytes a token plus a bit, 2.5 KB for a
+600-word article, and its record, kept whole for ``export``, another 1.5 KB.
+Layout 2 stores:
+
+* **the body** as the article's distinct symbols (``hash * 2 + number bit``)
+  in sorted order, Elias–Fano coded (about 3.3 bytes each instead of 4),
+  then each token as the position of its symbol in that list, packed in
+  ``ceil(log2(distinct))`` bits (9 bits for a typical article instead of 33).
+  Lossless: the same tokens and flags come back, in order, so verification
+  scores exactly as before. About 1.95 KB instead of 2.55 KB for 600 words
+  (zlib gains only a fifth on hashes, measured on the benchmark's articles);
+* **a reference** (where the article was read from, its source, URL and
+  date) instead of the whole record, unless the index keeps texts
+  (``--store-text``).
+
+Example:
+    >>> import numpy as np
+    >>> tokens = np.array([7, 3, 7, 900000, 3], np.uint32)
+    >>> flags = np.array([0, 1, 0, 0, 1], np.uint8)
+    >>> t, f = decode_body(encode_body(tokens, flags))
+    >>> t.tolist(), f.tolist()
+    ([7, 3, 7, 900000, 3], [0, 1, 0, 0, 1])
+    >>> reference_of({"id": "a", "text": "long", "source": "wire", "@origin": "feed.jsonl:12"})
+    '{"origin":"feed.jsonl:12","source":"wire"}'
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import numpy as np
+
+from .. import _kernels as K
+
+__all__ = ["BODY_FORMAT", "REFERENCE_FIELDS", "decode_body", "encode_body", "reference_of"]
+
+#: First byte of an encoded body (a later format gets another number).
+BODY_FORMAT = 1
+#: What a reference keeps of an article record (``@origin`` is stored as ``origin``).
+REFERENCE_FIELDS = ("origin", "source", "url", "published")
+
+
+def _varint(value: int) -> bytes:
+    out = bytearray()
+    while value >= 0x80:
+        out.append((value & 0x7F) | 0x80)
+        value >>= 7
+    out.append(value)
+    return bytes(out)
+
+
+def _read_varint(blob: bytes, at: int) -> tuple[int, int]:
+    value = shift = 0
+    while True:
+        if at >= len(blob) or shift > 63:
+            raise ValueError("a truncated body header")
+        byte = blob[at]
+        value |= (byte & 0x7F) << shift
+        at += 1
+        shift += 7
+        if byte < 0x80:
+            return value, at
+
+
+def _pack(values: np.ndarray, width: int) -> bytes:
+    """``values`` (uint64) as ``width``-bit fields, most significant bit first."""
+    if width == 0 or len(values) == 0:
+        return b""
+    shifts = np.arange(width - 1, -1, -1, dtype=np.uint64)
+    bits = ((values.astype(np.uint64)[:, None] >> shifts) & np.uint64(1)).astype(np.uint8)
+    return np.packbits(bits.ravel()).tobytes()
+
+
+def _unpack(blob: bytes, n: int, width: int) -> np.ndarray:
+    if width == 0 or n == 0:
+        return np.zeros(n, np.uint64)
+    bits = np.unpackbits(np.frombuffer(blob, np.uint8), count=n * width).reshape(n, width)
+    shifts = np.arange(width - 1, -1, -1, dtype=np.uint64)
+    return (bits.astype(np.uint64) << shifts).sum(axis=1, dtype=np.uint64)
+
+
+def encode_body(tokens: np.ndarray, flags: np.ndarray) -> bytes:
+    """Tokens (uint32 hashes) and their number flags as one compact, lossless blob."""
+    symbols = (np.asarray(tokens, np.uint64) << np.uint64(1)) | (
+        np.asarray(flags, np.uint64) & np.uint64(K.FLAG_NUMBER)
+    )
+    distinct, positions = np.unique(symbols, return_inverse=True)
+    n, u = len(symbols), len(distinct)
+    low = max(0, ((int(distinct[-1]) + 1) // u).bit_length() - 1) if u else 0
+    width = max(0, (u - 1).bit_length())
+    head = bytes([BODY_FORMAT]) + _varint(n) + _varint(u) + bytes([low, width])
+    if not u:
+        return head
+    high = (distinct >> np.uint64(low)).astype(np.int64) + np.arange(u)
+    unary = np.zeros(int(high[-1]) + 1, np.uint8)
+    unary[high] = 1
+    lows = distinct & np.uint64((1 << low) - 1)
+    return head + np.packbits(unary).tobytes() + _pack(lows, low) + _pack(positions, width)
+
+
+def decode_body(blob: bytes) -> tuple[np.ndarray, np.ndarray]:
+    """The tokens (uint32) and number flags (uint8) of :func:`encode_body`.
+
+    Raises:
+        ValueError: The blob is not a body of this format (damaged).
+    """
+    if not isinstance(blob, bytes) or not blob or blob[0] != BODY_FORMAT:
+        raise ValueError("not a body of format 1")
+    n, at = _read_varint(blob, 1)
+    u, at = _read_varint(blob, at)
+    if at + 2 > len(blob) or u > n:
+        raise ValueError("a body header out of range")
+    low, width = blob[at], blob[at + 1]
+    at += 2
+    if not u:
+        if n or at != len(blob):
+            raise ValueError("a body of no tokens with data")
+        return np.zeros(0, np.uint32), np.zeros(0, np.uint8)
+    if low > 33 or width != (u - 1).bit_length():
+        raise ValueError("a body header out of range")
+    ones = np.flatnonzero(np.unpackbits(np.frombuffer(blob, np.uint8, offset=at)))
+    if len(ones) < u:
+        raise ValueError("a truncated body")
+    unary_bytes = (int(ones[u - 1]) + 8) // 8
+    high = ones[:u].astype(np.uint64) - np.arange(u, dtype=np.uint64)
+    at += unary_bytes
+    low_bytes, pos_bytes = (u * low + 7) // 8, (n * width + 7) // 8
+    if at + low_bytes + pos_bytes != len(blob):
+        raise ValueError("a body of the wrong length")
+    symbols = (high << np.uint64(low)) | _unpack(blob[at : at + low_bytes], u, low)
+    positions = _unpack(blob[at + low_bytes :], n, width).astype(np.int64)
+    if (positions >= u).any() or int(symbols[-1]) >= 1 << 33:
+        raise ValueError("a body value out of range")
+    values = symbols[positions]
+    return (values >> np.uint64(1)).astype(np.uint32), (values & np.uint64(1)).astype(np.uint8)
+
+
+def reference_of(record: dict[str, Any]) -> str:
+    """Where an article came from, as compact JSON: what ``export`` gives without stored texts."""
+    kept = {
+        name: record.get("@origin" if name == "origin" else name)
+        for name in REFERENCE_FIELDS
+        if record.get("@origin" if name == "origin" else name) is not None
+    }
+    return json.dumps(kept, ensure_ascii=False, separators=(",", ":"), default=str)

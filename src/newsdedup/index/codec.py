@@ -24,12 +24,14 @@ from typing import Any
 import numpy as np
 
 from .. import _kernels as K
+from ..models import Article
 from ..sketch.candidates import all_band_keys
 from .base import Bodies
 from .validate import number_bits, token_blob
 
 __all__ = [
     "band_keys",
+    "article_record",
     "bodies_from_blobs",
     "cap_per_key",
     "decode_record",
@@ -51,6 +53,22 @@ def pack_flags(flags: np.ndarray) -> bytes:
 
 def unpack_flags(packed: bytes, n_tokens: int) -> np.ndarray:
     return np.unpackbits(np.frombuffer(packed, np.uint8), count=n_tokens).astype(np.uint8)
+
+
+def article_record(article: Article) -> dict[str, Any]:
+    """What the index keeps of an article: ``Article.to_dict`` and, as ``@origin``, where it was read.
+
+    The origin (``path`` or ``path:line``) lets an index that keeps no texts
+    say where each article can be found again.
+
+    Example:
+        >>> article_record(Article("a", "text", origin="feed.jsonl:3"))["@origin"]
+        'feed.jsonl:3'
+    """
+    record = article.to_dict()
+    if article.origin is not None:
+        record["@origin"] = article.origin
+    return record
 
 
 def encode_record(record: dict[str, Any]) -> bytes:
@@ -147,9 +165,9 @@ def bodies_from_blobs(parts: list[tuple[bytes, bytes] | None], location: str = "
 def exported_record(
     record: dict[str, Any], relation: str, original: str | None, added: float
 ) -> dict[str, Any]:
-    """An export line: the article record plus what the index knows of it."""
+    """An export line: the article record (without ``@origin``) plus what the index knows of it."""
     return {
-        **record,
+        **{k: v for k, v in record.items() if k != "@origin"},
         "index": {
             "relation": relation,
             "original": original,

@@ -35,8 +35,21 @@ from typing import Any
 import numpy as np
 
 from .. import _kernels as K
+from ..errors import IndexDamaged
+from .base import Bodies
+from .codec import decode_record, exported_record
 
-__all__ = ["BODY_FORMAT", "REFERENCE_FIELDS", "decode_body", "encode_body", "reference_of"]
+__all__ = [
+    "BODY_FORMAT",
+    "REFERENCE_FIELDS",
+    "bodies_of",
+    "body_blobs",
+    "decode_body",
+    "encode_body",
+    "exported",
+    "record_value",
+    "reference_of",
+]
 
 #: First byte of an encoded body (a later format gets another number).
 BODY_FORMAT = 1
@@ -147,3 +160,65 @@ def reference_of(record: dict[str, Any]) -> str:
         if record.get("@origin" if name == "origin" else name) is not None
     }
     return json.dumps(kept, ensure_ascii=False, separators=(",", ":"), default=str)
+
+
+def body_blobs(tokens: np.ndarray, flags: np.ndarray, offsets: np.ndarray) -> list[bytes]:
+    """The encoded body of each row of a batch (CSR), compiled (``sqlite_kernels``)."""
+    from .sqlite_kernels import encode_rows
+
+    data, starts = encode_rows(
+        np.ascontiguousarray(tokens, np.uint32),
+        np.ascontiguousarray(flags, np.uint8),
+        np.ascontiguousarray(offsets, np.int64),
+    )
+    raw = data.tobytes()
+    bounds = starts.tolist()
+    return [raw[bounds[i] : bounds[i + 1]] for i in range(len(bounds) - 1)]
+
+
+def bodies_of(blobs: list[bytes | None], location: str) -> Bodies:
+    """Bodies of stored docs (None for a missing one: no tokens), decoded in one compiled call.
+
+    Raises:
+        IndexDamaged: A blob is not a body (naming which of the docs asked for).
+    """
+    from .sqlite_kernels import decode_rows
+
+    if any(b is not None and not isinstance(b, bytes) for b in blobs):
+        raise IndexDamaged("a body that is not a blob", path=location)
+    parts = [b if b is not None else _EMPTY for b in blobs]
+    offsets = np.zeros(len(parts) + 1, np.int64)
+    np.cumsum([len(b) for b in parts], out=offsets[1:])
+    data = np.frombuffer(b"".join(parts), np.uint8)
+    tokens, flags, token_offsets, bad = decode_rows(data, offsets)
+    if bad >= 0:
+        raise IndexDamaged(f"a malformed body ({len(parts[bad])} bytes)", path=location)
+    return Bodies(tokens, flags, token_offsets)
+
+
+#: The body of an article without tokens.
+_EMPTY = bytes([BODY_FORMAT, 0, 0, 0, 0])
+
+
+def record_value(blob: bytes, keep_text: bool) -> bytes | str:
+    """What ``bodies.record`` holds: the compressed record (a blob), or its reference (JSON text)."""
+    return blob if keep_text else reference_of(decode_record(blob))
+
+
+def exported(
+    aid: str, value: Any, relation: str, original: str | None, added: float
+) -> dict[str, Any]:
+    """An export line from ``bodies.record``: the record, or the id and reference (no text).
+
+    Example:
+        >>> exported("a", '{"source":"wire"}', "new", None, 0.0)["index"]["text"]
+        'not stored'
+    """
+    if isinstance(value, str):
+        reference = json.loads(value)
+        if not isinstance(reference, dict):
+            raise ValueError("a reference that is not a JSON object")
+        out = exported_record({"id": aid, **reference}, relation, original, added)
+        out["index"]["text"] = "not stored"
+        return out
+    return exported_record(decode_record(value), relation, original, added)

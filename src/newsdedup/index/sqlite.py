@@ -10,8 +10,10 @@ meta       manifest (JSON), seq (the last doc number given)
 counters   articles, and articles per relation
 articles   doc, id (unique), root, relation, exact_key, in_lsh, dates, and
            the k-gram and word-set MinHash signatures (one read per candidate)
-bodies     doc → body (token hashes and number bits, compact: ``sqlite_codec``),
-           record: compressed (``--store-text``) or a reference (origin, source)
+bodies     doc → body: token hashes and number bits, compact (``sqlite_codec``)
+records    doc → the article record, compressed (``--store-text``), or a
+           reference: origin (file and line), source, URL, date; a table of
+           its own so that two ~2 KB bodies share a 4 KB page
 bands      (LSH key, doc), the key being a 64-bit hash of one band's rows
 df         hashed feature → number of stored articles containing it
 =========  ================================================================
@@ -78,7 +80,8 @@ CREATE TABLE IF NOT EXISTS articles (
 CREATE INDEX IF NOT EXISTS articles_exact ON articles(exact_key);
 CREATE INDEX IF NOT EXISTS articles_age ON articles(coalesce(published, added));
 CREATE INDEX IF NOT EXISTS articles_root ON articles(root) WHERE root >= 0;
-CREATE TABLE IF NOT EXISTS bodies (doc INTEGER PRIMARY KEY, body BLOB NOT NULL, record NOT NULL);
+CREATE TABLE IF NOT EXISTS bodies (doc INTEGER PRIMARY KEY, body BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS records (doc INTEGER PRIMARY KEY, record NOT NULL);
 CREATE TABLE IF NOT EXISTS bands (key INTEGER NOT NULL, doc INTEGER NOT NULL, PRIMARY KEY (key, doc))
     WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS df (feature INTEGER PRIMARY KEY, n INTEGER NOT NULL);
@@ -362,12 +365,12 @@ class SQLiteStore(IndexStore):
                 ),
             )
             db.executemany(
-                "INSERT INTO bodies VALUES (?, ?, ?)",
-                zip(
-                    docs,
-                    body_blobs(batch.tokens, batch.flags, batch.offsets),
-                    (record_value(r, self.store_text) for r in batch.records),
-                ),
+                "INSERT INTO bodies VALUES (?, ?)",
+                zip(docs, body_blobs(batch.tokens, batch.flags, batch.offsets)),
+            )
+            db.executemany(
+                "INSERT INTO records VALUES (?, ?)",
+                zip(docs, (record_value(r, self.store_text) for r in batch.records)),
             )
             self._insert_bands(
                 batch.docs[batch.in_lsh],
@@ -425,7 +428,7 @@ class SQLiteStore(IndexStore):
                     zip(keys.ravel().tolist(), np.repeat(docs[lsh], keys.shape[1]).tolist()),
                 )
             self._add_df(df_features, -np.asarray(df_counts))
-            for table in ("articles", "bodies"):
+            for table in ("articles", "bodies", "records"):
                 self._db.executemany(
                     f"DELETE FROM {table} WHERE doc = ?", ((int(d),) for d in docs)
                 )
@@ -487,7 +490,7 @@ class SQLiteStore(IndexStore):
     # --- whole index -----------------------------------------------------------------
     def export(self) -> Iterator[dict[str, Any]]:
         sql = (
-            "SELECT a.doc, a.id, r.id, a.relation, a.added, b.record FROM articles a JOIN bodies b ON b.doc = a.doc "
+            "SELECT a.doc, a.id, r.id, a.relation, a.added, b.record FROM articles a LEFT JOIN records b ON b.doc = a.doc "
             "LEFT JOIN articles r ON r.doc = a.root WHERE a.doc > ? ORDER BY a.doc LIMIT 1000"
         )
         last = 0

@@ -214,6 +214,8 @@ def exported(
         >>> exported("a", '{"source":"wire"}', "new", None, 0.0)["index"]["text"]
         'not stored'
     """
+    if value is None:
+        raise ValueError("no record stored")
     if isinstance(value, str):
         reference = json.loads(value)
         if not isinstance(reference, dict):

@@ -151,10 +151,9 @@ def _convert_bodies(db: sqlite3.Connection, old: sqlite3.Connection, keep_text: 
         blobs = body_blobs(np.concatenate(tokens), np.concatenate(flags), offsets)
         with decoding(where, "an article record"):
             records = [record_value(r[3], keep_text) for r in rows]
-        db.executemany(
-            "INSERT INTO main.bodies VALUES (?, ?, ?)",
-            zip([r[0] for r in rows], blobs, records),
-        )
+        docs = [r[0] for r in rows]
+        db.executemany("INSERT INTO main.bodies VALUES (?, ?)", zip(docs, blobs))
+        db.executemany("INSERT INTO main.records VALUES (?, ?)", zip(docs, records))
         last, count = rows[-1][0], count + len(rows)
 
 

@@ -104,7 +104,7 @@ def encode_body(tokens: np.ndarray, flags: np.ndarray) -> bytes:
     distinct, positions = np.unique(symbols, return_inverse=True)
     n, u = len(symbols), len(distinct)
     low = max(0, ((int(distinct[-1]) + 1) // u).bit_length() - 1) if u else 0
-    width = max(0, (u - 1).bit_length())
+    width = (u - 1).bit_length() if u else 0
     head = bytes([BODY_FORMAT]) + _varint(n) + _varint(u) + bytes([low, width])
     if not u:
         return head

@@ -114,7 +114,9 @@ def feed(tmp_path: Path) -> Path:
 def _manifest(db: Path) -> dict:
     con = sqlite3.connect(db)
     try:
-        return json.loads(con.execute("SELECT value FROM meta WHERE name = 'manifest'").fetchone()[0])
+        return json.loads(
+            con.execute("SELECT value FROM meta WHERE name = 'manifest'").fetchone()[0]
+        )
     finally:
         con.close()
 
@@ -178,8 +180,8 @@ def test_an_index_without_texts_is_smaller(tmp_path):
         with LiveIndex(SQLiteStore(path, store_text=text)) as index:
             index.add(feed)
         con = sqlite3.connect(path)
-        sizes[text] = con.execute(
-            "SELECT sum(length(record)) FROM records"
-        ).fetchone()[0] / len(feed)
+        sizes[text] = con.execute("SELECT sum(length(record)) FROM records").fetchone()[0] / len(
+            feed
+        )
         con.close()
     assert sizes[False] < 0.1 * sizes[True]

@@ -30,8 +30,8 @@ from .base import Bodies
 from .validate import number_bits, token_blob
 
 __all__ = [
-    "band_keys",
     "article_record",
+    "band_keys",
     "bodies_from_blobs",
     "cap_per_key",
     "decode_record",

@@ -134,7 +134,9 @@ def _write_new(old: sqlite3.Connection, manifest: dict, temp: str, keep_text: bo
         new.close()
 
 
-def _convert_bodies(db: sqlite3.Connection, old: sqlite3.Connection, keep_text: bool, where: str) -> int:
+def _convert_bodies(
+    db: sqlite3.Connection, old: sqlite3.Connection, keep_text: bool, where: str
+) -> int:
     last, count = -1, 0
     sql = "SELECT doc, tokens, numbers, record FROM old.bodies WHERE doc > ? ORDER BY doc LIMIT ?"
     while True:
@@ -168,8 +170,12 @@ def _verify(new: SQLiteStore, old: sqlite3.Connection) -> None:
         got = new.bodies(np.array(docs, np.int64))
         for i, doc in enumerate(docs):
             blob = old.execute("SELECT tokens FROM bodies WHERE doc = ?", (doc,)).fetchone()[0]
-            if not np.array_equal(got.tokens[got.offsets[i] : got.offsets[i + 1]], token_blob(blob, "")):
-                raise IndexStoreError(f"migration changed the tokens of doc {doc}", path=new.location)
+            if not np.array_equal(
+                got.tokens[got.offsets[i] : got.offsets[i + 1]], token_blob(blob, "")
+            ):
+                raise IndexStoreError(
+                    f"migration changed the tokens of doc {doc}", path=new.location
+                )
 
 
 def _uri(db: sqlite3.Connection) -> str:

@@ -234,7 +234,7 @@ StoreText = Annotated[
     typer.Option(
         "--store-text",
         help="Keep each article's whole record in a new SQLite index (for 'export'); without it the index keeps "
-        "a reference (origin file and line, source, URL, date), about 40% of the size. Recorded in the index: "
+        "a reference (origin file and line, source, URL, date); texts add about half to its size. Recorded: "
         "later adds follow it.",
         rich_help_panel="Index",
     ),

@@ -37,22 +37,42 @@ def _bit_length(value):
 
 
 @njit(cache=True)
-def _put(buf, at, value, width):
-    """Write ``value``'s low ``width`` bits at bit ``at`` of ``buf`` (zeroed), most significant first."""
-    for b in range(width - 1, -1, -1):
-        if (value >> b) & 1:
-            buf[at >> 3] |= np.uint8(0x80 >> (at & 7))
+def _pack(buf, at, values, mask, width):
+    """Write ``values & mask`` as ``width``-bit fields from byte ``at``, most significant bit first.
+
+    Returns the byte after the last one written (the section ends byte-aligned).
+    A 64-bit accumulator takes whole values, not bits: a byte is written per 8 bits.
+    """
+    acc = np.int64(0)
+    held = 0
+    for i in range(len(values)):
+        acc = (acc << width) | (values[i] & mask)
+        held += width
+        while held >= 8:
+            held -= 8
+            buf[at] = np.uint8((acc >> held) & 0xFF)
+            at += 1
+        acc &= (np.int64(1) << held) - 1
+    if held:
+        buf[at] = np.uint8((acc << (8 - held)) & 0xFF)
         at += 1
     return at
 
 
 @njit(cache=True)
-def _get(buf, at, width):
-    value = 0
-    for _ in range(width):
-        value = (value << 1) | ((buf[at >> 3] >> (7 - (at & 7))) & 1)
-        at += 1
-    return value
+def _unpack(data, at, out, width):
+    """Read ``len(out)`` fields of ``width`` bits from byte ``at`` (the caller checked the length)."""
+    acc = np.int64(0)
+    held = 0
+    mask = (np.int64(1) << width) - 1
+    for i in range(len(out)):
+        while held < width:
+            acc = (acc << 8) | np.int64(data[at])
+            at += 1
+            held += 8
+        held -= width
+        out[i] = (acc >> held) & mask
+        acc &= (np.int64(1) << held) - 1
 
 
 @njit(cache=True)
@@ -66,12 +86,37 @@ def _varint(buf, at, value):
 
 
 @njit(cache=True)
+def _radix_order(values):
+    """The order that sorts ``values`` (non-negative, below 2**36): four 9-bit passes.
+
+    Why not ``np.argsort``: a row of 600 symbols sorts 5-8 times faster this
+    way, and every stored article is sorted once.
+    """
+    n = len(values)
+    order = np.arange(n)
+    scratch = np.empty(n, np.int64)
+    histogram = np.zeros(513, np.int64)
+    for shift in range(0, 36, 9):
+        histogram[:] = 0
+        for i in range(n):
+            histogram[((values[order[i]] >> shift) & 511) + 1] += 1
+        for b in range(512):
+            histogram[b + 1] += histogram[b]
+        for i in range(n):
+            digit = (values[order[i]] >> shift) & 511
+            scratch[histogram[digit]] = order[i]
+            histogram[digit] += 1
+        order, scratch = scratch, order
+    return order
+
+
+@njit(cache=True)
 def _encode_row(tokens, flags, lo, hi, buf, at):
     n = hi - lo
     symbols = np.empty(n, np.int64)
     for i in range(n):
         symbols[i] = (np.int64(tokens[lo + i]) << 1) | np.int64(flags[lo + i] & 1)
-    order = np.argsort(symbols)
+    order = _radix_order(symbols)
     distinct = np.empty(n, np.int64)
     position = np.empty(n, np.int64)
     u = 0
@@ -96,13 +141,9 @@ def _encode_row(tokens, flags, lo, hi, buf, at):
         b = bit + (distinct[i] >> low) + i
         buf[b >> 3] |= np.uint8(0x80 >> (b & 7))
     bit += (distinct[u - 1] >> low) + u
-    bit = (bit + 7) // 8 * 8
-    for i in range(u):
-        bit = _put(buf, bit, distinct[i], low)
-    bit = (bit + 7) // 8 * 8
-    for i in range(n):
-        bit = _put(buf, bit, position[i], width)
-    return (bit + 7) // 8
+    at = (bit + 7) // 8
+    at = _pack(buf, at, distinct[:u], (np.int64(1) << low) - 1, low)
+    return _pack(buf, at, position, (np.int64(1) << width) - 1, width)
 
 
 @njit(cache=True)
@@ -173,13 +214,14 @@ def decode_rows(data, offsets):
         bit = (bit + 7) // 8 * 8
         if found < u or ((bit + u * low + 7) // 8 * 8 + n * width + 7) // 8 != hi:
             return tokens, flags, counts, r
+        lows = np.empty(u, np.int64)
+        _unpack(data, bit // 8, lows, low)
+        positions = np.empty(n, np.int64)
+        _unpack(data, (bit + u * low + 7) // 8, positions, width)
         for i in range(u):
-            distinct[i] |= _get(data, bit, low)
-            bit += low
-        bit = (bit + 7) // 8 * 8
+            distinct[i] |= lows[i]
         for i in range(n):
-            p = _get(data, bit, width)
-            bit += width
+            p = positions[i]
             if p >= u or distinct[p] >= (np.int64(1) << 33):
                 return tokens, flags, counts, r
             tokens[counts[r] + i] = np.uint32(distinct[p] >> 1)

@@ -23,8 +23,6 @@ Example:
     >>> t, f = decode_body(encode_body(tokens, flags))
     >>> t.tolist(), f.tolist()
     ([7, 3, 7, 900000, 3], [0, 1, 0, 0, 1])
-    >>> reference_of({"id": "a", "text": "long", "source": "wire", "@origin": "feed.jsonl:12"})
-    '{"origin":"feed.jsonl:12","source":"wire"}'
 """
 
 from __future__ import annotations
@@ -37,24 +35,20 @@ import numpy as np
 from .. import _kernels as K
 from ..errors import IndexDamaged
 from .base import Bodies
-from .codec import decode_record, exported_record
+from .codec import decode_record, exported_record, split_record
 
 __all__ = [
     "BODY_FORMAT",
-    "REFERENCE_FIELDS",
     "bodies_of",
     "body_blobs",
     "decode_body",
     "encode_body",
     "exported",
     "record_value",
-    "reference_of",
 ]
 
 #: First byte of an encoded body (a later format gets another number).
 BODY_FORMAT = 1
-#: What a reference keeps of an article record (``@origin`` is stored as ``origin``).
-REFERENCE_FIELDS = ("origin", "source", "url", "published")
 
 
 def _varint(value: int) -> bytes:
@@ -152,16 +146,6 @@ def decode_body(blob: bytes) -> tuple[np.ndarray, np.ndarray]:
     return (values >> np.uint64(1)).astype(np.uint32), (values & np.uint64(1)).astype(np.uint8)
 
 
-def reference_of(record: dict[str, Any]) -> str:
-    """Where an article came from, as compact JSON: what ``export`` gives without stored texts."""
-    kept = {
-        name: record.get("@origin" if name == "origin" else name)
-        for name in REFERENCE_FIELDS
-        if record.get("@origin" if name == "origin" else name) is not None
-    }
-    return json.dumps(kept, ensure_ascii=False, separators=(",", ":"), default=str)
-
-
 def body_blobs(tokens: np.ndarray, flags: np.ndarray, offsets: np.ndarray) -> list[bytes]:
     """The encoded body of each row of a batch (CSR), compiled (``sqlite_kernels``)."""
     from .sqlite_kernels import encode_rows
@@ -201,8 +185,9 @@ _EMPTY = bytes([BODY_FORMAT, 0, 0, 0, 0])
 
 
 def record_value(blob: bytes, keep_text: bool) -> bytes | str:
-    """What ``bodies.record`` holds: the compressed record (a blob), or its reference (JSON text)."""
-    return blob if keep_text else reference_of(decode_record(blob))
+    """What ``records.record`` holds: the compressed record (a blob), or its reference (JSON text)."""
+    reference, record = split_record(blob)
+    return record if keep_text else reference
 
 
 def exported(

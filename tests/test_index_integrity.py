@@ -121,8 +121,12 @@ ROW_EDITS = {
         "UPDATE articles SET word_signature = zeroblob(7) WHERE id = 'a-part'",
         "signature",
     ),
-    "tokens": ("UPDATE bodies SET tokens = x'0102030405' WHERE doc = 4", "token blob"),
-    "number bits": ("UPDATE bodies SET numbers = x'' WHERE doc = 4", "number bits"),
+    "body format": ("UPDATE bodies SET body = x'0902030405' WHERE doc = 4", "malformed body"),
+    "body cut": (
+        "UPDATE bodies SET body = substr(body, 1, length(body) - 1) WHERE doc = 4",
+        "malformed body",
+    ),
+    "body text": ("UPDATE bodies SET body = 'abc' WHERE doc = 4", "body that is not a blob"),
     "id": ("UPDATE articles SET id = x'00ff' WHERE id = 'a-part'", "id that is not text"),
     "root": ("UPDATE articles SET root = 'abc' WHERE id = 'a-part'", "article row"),
     "LSH doc": ("UPDATE bands SET doc = -5 WHERE doc = 4", "LSH table"),
@@ -145,12 +149,16 @@ def test_damaged_pages_are_reported_as_damage(built, tmp_path):
     assert run("add", str(write_jsonl(tmp_path / "more.jsonl", records)), "--db", db).exit_code == 0
     con = sqlite3.connect(db)
     con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    root = con.execute("SELECT rootpage FROM sqlite_master WHERE name = 'bodies'").fetchone()[0]
+    roots = [
+        con.execute("SELECT rootpage FROM sqlite_master WHERE name = ?", (name,)).fetchone()[0]
+        for name in ("bodies", "records")  # what query reads, what export reads
+    ]
     page_size = con.execute("PRAGMA page_size").fetchone()[0]
     con.close()
-    with open(db, "r+b") as f:  # the root page of the bodies table: every read of a body needs it
-        f.seek((root - 1) * page_size)
-        f.write(bytes((i * 37 + 11) % 256 for i in range(page_size)))
+    with open(db, "r+b") as f:  # root pages: every read of a body (of a record) needs them
+        for root in roots:
+            f.seek((root - 1) * page_size)
+            f.write(bytes((i * 37 + 11) % 256 for i in range(page_size)))
     one_line_error(run("query", str(query), "--db", db), 1, "damaged (SQLite: ", "malformed")
     one_line_error(run("export", "--db", db), 1, "damaged (SQLite: ", "malformed")
 

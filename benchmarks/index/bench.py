@@ -49,6 +49,7 @@ from .common import (
     open_store,
     read_sample,
     rss_mb,
+    table_bytes,
     write_sample,
 )
 from .synth import SyntheticNews
@@ -86,6 +87,7 @@ def build(args: argparse.Namespace) -> dict[str, Any]:
     ):  # fold the write-ahead log into the file, then measure the file alone
         sqlite3.connect(args.db).execute("PRAGMA wal_checkpoint(TRUNCATE)").close()
         stats["bytes"] = os.path.getsize(args.db)
+        by_table = table_bytes(args.db, stats["articles"])
     write_sample(args, sample)
     return {
         "step": "build",
@@ -99,6 +101,7 @@ def build(args: argparse.Namespace) -> dict[str, Any]:
         "segments": segments,
         "bytes": stats["bytes"],
         "bytes_per_article": round(stats["bytes"] / max(1, stats["articles"])),
+        **({"bytes_per_article_by_table": by_table} if args.backend == "sqlite" else {}),
         "max_rss_mb": round(rss_mb()),
     }
 
@@ -270,6 +273,11 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--cli-articles", type=int, default=20_000)
     p.add_argument("--add", type=int, default=10_000, help="articles added by the 'add' step")
     p.add_argument("--seed", type=int, default=1)
+    p.add_argument(
+        "--store-text",
+        action="store_true",
+        help="SQLite: a new index keeps whole article records (index add --store-text)",
+    )
     p.add_argument(
         "--out", type=Path, default=RESULTS, help="results folder (default benchmarks/results)"
     )

@@ -18,6 +18,7 @@ import argparse
 import json
 import random
 import resource
+import sqlite3
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
@@ -36,6 +37,7 @@ __all__ = [
     "read_sample",
     "rss_mb",
     "sample_path",
+    "table_bytes",
     "write_sample",
 ]
 
@@ -53,7 +55,7 @@ def open_store(args: argparse.Namespace, create: bool = True) -> SQLiteStore | R
     """The store named by ``--backend`` and ``--db`` or ``--redis``/``--prefix``."""
     if args.backend == "redis":
         return RedisStore(args.redis, prefix=args.prefix)
-    return SQLiteStore(args.db, create=create)
+    return SQLiteStore(args.db, create=create, store_text=getattr(args, "store_text", None) or None)
 
 
 def indexed(index: LiveIndex) -> int:
@@ -112,3 +114,18 @@ def chunks(items: Iterable[T], size: int) -> Iterator[list[T]]:
             batch = []
     if batch:
         yield batch
+
+
+def table_bytes(db: str, articles: int) -> dict[str, int]:
+    """Bytes on disk per article of each table and index of an SQLite file (its ``dbstat`` view).
+
+    Empty when this SQLite lacks ``dbstat`` (it is a compile-time option).
+    """
+    con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    try:
+        rows = con.execute("SELECT name, sum(pgsize) FROM dbstat GROUP BY name ORDER BY 2 DESC")
+        return {name: round(size / max(1, articles)) for name, size in rows if size}
+    except sqlite3.OperationalError:
+        return {}
+    finally:
+        con.close()

@@ -92,8 +92,17 @@ class IndexLocation:
     prefix: Prefix = "newsdedup"
     wait: Wait = 120.0
 
-    def store(self, create: bool, read_only: bool = False, manifest: bool = True) -> IndexStore:
-        """The backend; ``read_only`` opens an SQLite file read-only (no writing, no waiting)."""
+    def store(
+        self,
+        create: bool,
+        read_only: bool = False,
+        manifest: bool = True,
+        store_text: bool | None = None,
+    ) -> IndexStore:
+        """The backend; ``read_only`` opens an SQLite file read-only (no writing, no waiting).
+
+        ``store_text`` (SQLite): keep whole article records; None follows the index.
+        """
         if not math.isfinite(self.wait) or self.wait < 0:
             raise ConfigError(f"--wait must be a number of seconds, 0 or more; not {self.wait}")
         if self.redis:
@@ -110,6 +119,7 @@ class IndexLocation:
             wait_seconds=self.wait,
             read_only=read_only,
             manifest=manifest,
+            store_text=store_text,
         )
 
 
@@ -124,9 +134,10 @@ def _opened(
     create: bool,
     detection: c.DetectionOptions | None = None,
     read_only: bool = False,
+    store_text: bool | None = None,
 ) -> Iterator[LiveIndex]:
     """The index at ``location``, with the given detection settings over its own."""
-    store = location.store(create, read_only)
+    store = location.store(create, read_only, store_text=store_text)
     try:
         from ..index import LiveIndex
 
@@ -220,6 +231,18 @@ def _run_stream(
             )
 
 
+StoreText = Annotated[
+    bool,
+    typer.Option(
+        "--store-text",
+        help="Keep each article's whole record in a new SQLite index (for 'export'); without it the index keeps "
+        "a reference (origin file and line, source, URL, date); texts add about half to its size. Recorded: "
+        "later adds follow it.",
+        rich_help_panel="Index",
+    ),
+]
+
+
 @index_app.command()
 @c.command
 def add(
@@ -229,6 +252,7 @@ def add(
     detection: IndexDetection,
     inputs: c.InputOptions,
     stream: StreamOptions,
+    store_text: StoreText = False,
 ) -> None:
     """Check each article against the index, say whether it is new or a copy of which original, and store it.
 
@@ -242,8 +266,10 @@ def add(
         tail -f feed.jsonl | newsdedup index add - --db news.db --only-new > fresh.jsonl
 
         newsdedup index add wire.rss --redis redis://127.0.0.1:6379/0 --prefix wire --format jsonl
+
+        newsdedup index add feed.jsonl --db archive.db --store-text
     """
-    with _opened(location, True, detection) as index:
+    with _opened(location, True, detection, store_text=store_text or None) as index:
         _run_stream(index, paths, inputs, True, stream)
 
 
@@ -368,6 +394,9 @@ def prune(
 def export(*, location: IndexLocation, output: c.OutputOpt = "-") -> None:
     """Write every stored article as JSON lines: its record plus 'index' (relation, original, added).
 
+    An SQLite index made without --store-text keeps no texts: its lines hold the id and the reference (origin
+    file and line, source, URL, date) and 'index': {'text': 'not stored'}.
+
     Example:
 
         newsdedup index export --db news.db -o archive.jsonl
@@ -453,18 +482,58 @@ def check(
 
 @index_app.command()
 @c.command
-def migrate(*, location: IndexLocation) -> None:
-    """Rename the keys of a Redis index made before cluster support ({prefix} hash tags).
+def migrate(
+    path: Annotated[
+        str | None,
+        typer.Argument(help="The SQLite index file (else --db).", show_default=False),
+    ] = None,
+    drop_text: Annotated[
+        bool,
+        typer.Option(
+            "--drop-text",
+            help="SQLite: keep only references (origin, source, URL, date) instead of the article "
+            "records: the lean layout, as 'add' makes without --store-text.",
+        ),
+    ] = False,
+    quiet: c.Quiet = False,
+    *,
+    location: IndexLocation,
+) -> None:
+    """Bring an index made by an older newsdedup to the current layout.
 
-    Run it once on the server the index was built on; it is resumable, and a no-op on an
-    index already migrated. Then `redis-cli --cluster import` can move it into a cluster.
+    SQLite: the file is rewritten with compact bodies; the new file is written beside the old one
+    and renamed over it only once complete, so a failed migration leaves the old index as it was.
+    Stop writers of the index first. Article records are kept unless --drop-text.
+
+    Redis: the keys of an index made before cluster support get the {prefix} hash tag. Run it
+    once on the server the index was built on; it is resumable, and a no-op on an index already
+    migrated. Then `redis-cli --cluster import` can move it into a cluster.
 
     Example:
 
+        newsdedup index migrate news.db
+
+        newsdedup index migrate news.db --drop-text
+
         newsdedup index migrate --redis redis://127.0.0.1:6379/0 --prefix news
     """
-    if not location.redis:
-        raise ConfigError("index migrate is for Redis indexes: give --redis URL")
+    if location.redis:
+        if path is not None or drop_text:
+            raise ConfigError("index migrate --redis takes no PATH and no --drop-text")
+        _migrate_redis(location)
+        return
+    from ..index.sqlite_migrate import migrate_sqlite  # the index package: not for --help
+
+    done = migrate_sqlite(path or location.db, keep_text=not drop_text, wait_seconds=location.wait)
+    if not quiet:
+        c.stderr.print(
+            f"migrated {done.path}: {done.articles:,} articles, "
+            f"{done.bytes_before / 1e6:,.1f} MB → {done.bytes_after / 1e6:,.1f} MB"
+            + ("" if done.text else " (texts dropped: references kept)")
+        )
+
+
+def _migrate_redis(location: IndexLocation) -> None:
     from ..index.redis_migrate import migrate_layout
 
     with contextlib.closing(location.store(False, manifest=False)) as store:

@@ -28,7 +28,7 @@ from ..models import Article
 from ..sketch.featurize import BatchFeatures, Featurizer
 from ..text.learn import Learned
 from ..workers import FeaturePool
-from .codec import encode_record
+from .codec import encode_article
 from .idf import document_features
 
 __all__ = ["Prepared", "Preparer", "prepare"]
@@ -52,7 +52,7 @@ def prepare(
     features, counts = document_features(
         *terms(feats.tokens, feats.offsets, featurizer.config.shingle.char_mode), n_features
     )
-    return Prepared(feats, [encode_record(a.to_dict()) for a in articles], features, counts)
+    return Prepared(feats, [encode_article(a) for a in articles], features, counts)
 
 
 class Preparer(FeaturePool[list[Article], Prepared]):

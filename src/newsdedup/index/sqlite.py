@@ -10,7 +10,10 @@ meta       manifest (JSON), seq (the last doc number given)
 counters   articles, and articles per relation
 articles   doc, id (unique), root, relation, exact_key, in_lsh, dates, and
            the k-gram and word-set MinHash signatures (one read per candidate)
-bodies     doc → token hashes, number bits, compressed article record
+bodies     doc → body: token hashes and number bits, compact (``sqlite_codec``)
+records    doc → the article record, compressed (``--store-text``), or a
+           reference: origin (file and line), source, URL, date; a table of
+           its own so that two ~2 KB bodies share a 4 KB page
 bands      (LSH key, doc), the key being a 64-bit hash of one band's rows
 df         hashed feature → number of stored articles containing it
 =========  ================================================================
@@ -51,16 +54,17 @@ import numpy as np
 
 from ..errors import ConfigError, IndexDamaged, IndexStoreError
 from .base import Bodies, IndexStats, IndexStore, Known, NewArticles, Summaries
-from .codec import (
-    band_keys,
-    bodies_from_blobs,
-    cap_per_key,
-    decode_record,
-    exported_record,
-    join_lookups,
-    pack_flags,
-)
+from .codec import band_keys, cap_per_key, join_lookups
 from .integrity import CheckReport, elect
+from .sqlite_codec import bodies_of, body_blobs, exported, record_value
+from .sqlite_layout import (
+    LAYOUT,
+    check_text_choice,
+    file_layout,
+    old_layout_error,
+    split_storage,
+    storage_of,
+)
 from .sqlite_open import connect, error_for, refuse_foreign, undecodable
 from .validate import check_docs, check_roots, decoding, manifest_from_json, signature_rows
 
@@ -76,8 +80,8 @@ CREATE TABLE IF NOT EXISTS articles (
 CREATE INDEX IF NOT EXISTS articles_exact ON articles(exact_key);
 CREATE INDEX IF NOT EXISTS articles_age ON articles(coalesce(published, added));
 CREATE INDEX IF NOT EXISTS articles_root ON articles(root) WHERE root >= 0;
-CREATE TABLE IF NOT EXISTS bodies (doc INTEGER PRIMARY KEY, tokens BLOB NOT NULL, numbers BLOB NOT NULL,
-                                   record BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS bodies (doc INTEGER PRIMARY KEY, body BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS records (doc INTEGER PRIMARY KEY, record NOT NULL);
 CREATE TABLE IF NOT EXISTS bands (key INTEGER NOT NULL, doc INTEGER NOT NULL, PRIMARY KEY (key, doc))
     WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS df (feature INTEGER PRIMARY KEY, n INTEGER NOT NULL);
@@ -104,6 +108,10 @@ class SQLiteStore(IndexStore):
         read_only: Open the file read-only (``mode=ro``): for commands that only read.
         manifest: Load and validate the manifest now (``index check`` opens a
             damaged index without it, to report what is wrong).
+        store_text: Keep each article's whole record (``--store-text``), or
+            only a reference to it (False). Chosen when the index is created
+            and recorded in its manifest; None follows the index (no texts
+            for a new one), a different choice later is an error.
 
     Raises:
         IndexStoreError: The file is not a newsdedup index, or missing.
@@ -118,8 +126,12 @@ class SQLiteStore(IndexStore):
         wait_seconds: float = 120.0,
         read_only: bool = False,
         manifest: bool = True,
+        store_text: bool | None = None,
     ) -> None:
         self.location = str(path)
+        self.asked_text = store_text
+        #: Whether article records are kept whole (from the manifest once there is one).
+        self.store_text = bool(store_text)
         self.wait_seconds = wait_seconds
         self._shape: dict[str, int] | None = None
         self._perms = (0, 0)
@@ -135,6 +147,8 @@ class SQLiteStore(IndexStore):
         with self._errors():
             self._db.execute(f"PRAGMA busy_timeout = {int(min(10.0, wait_seconds) * 1000)}")
             refuse_foreign(self._db, self.location, self.read_only)
+            if file_layout(self._db) == 1:
+                raise old_layout_error(self.location, 1)
             if not self.read_only:
                 self._retry(lambda: self._db.execute("PRAGMA journal_mode = WAL"))
             # cell_size_check: damaged B-tree pages are reported as such when read, not misread.
@@ -188,7 +202,10 @@ class SQLiteStore(IndexStore):
             row = self._db.execute("SELECT value FROM meta WHERE name = 'manifest'").fetchone()
         if row is None:
             return None
-        manifest = manifest_from_json(row[0], self.location)
+        manifest, storage = split_storage(manifest_from_json(row[0], self.location))
+        storage = storage_of(storage, self.location)
+        check_text_choice(storage["text"], self.asked_text, self.location)
+        self.store_text = storage["text"]
         self._shape = {k: manifest[k] for k in ("bands", "rows", "word_bands", "word_rows")}
         self._perms = (int(manifest["num_perm"]), int(manifest["word_num_perm"]))
         return manifest
@@ -197,7 +214,8 @@ class SQLiteStore(IndexStore):
         with self._errors():
             self._retry(lambda: self._db.execute("BEGIN IMMEDIATE"))
             self._db.execute(
-                "INSERT OR IGNORE INTO meta VALUES ('manifest', ?)", (json.dumps(manifest),)
+                "INSERT OR IGNORE INTO meta VALUES ('manifest', ?)",
+                (json.dumps({**manifest, "storage": {"layout": LAYOUT, "text": self.store_text}}),),
             )
             self._db.execute("COMMIT")
         stored = self.load_manifest()
@@ -276,13 +294,8 @@ class SQLiteStore(IndexStore):
 
     def bodies(self, docs: np.ndarray) -> Bodies:
         docs = np.asarray(docs, np.int64)
-        rows = {
-            doc: (tokens, numbers)
-            for doc, tokens, numbers in self._rows(
-                "SELECT doc, tokens, numbers FROM bodies WHERE doc IN ({})", docs.tolist()
-            )
-        }
-        return bodies_from_blobs([rows.get(int(d)) for d in docs], self.location)
+        rows = dict(self._rows("SELECT doc, body FROM bodies WHERE doc IN ({})", docs.tolist()))
+        return bodies_of([rows.get(int(d)) for d in docs], self.location)
 
     def document_frequencies(self, features: np.ndarray) -> tuple[np.ndarray, int]:
         features = np.asarray(features, np.int64)
@@ -333,7 +346,6 @@ class SQLiteStore(IndexStore):
         docs = batch.docs.tolist()
         exact = batch.exact_keys.astype(np.uint64).view(np.int64).tolist()
         published = [None if np.isnan(p) else float(p) for p in batch.published]
-        offs = batch.offsets
         with self._errors():
             db = self._db
             db.executemany(
@@ -346,22 +358,19 @@ class SQLiteStore(IndexStore):
                     exact,
                     batch.in_lsh.astype(int).tolist(),
                     published,
-                    batch.added.tolist(),
+                    # Whole seconds (what export shows): 4 bytes on disk instead of 8.
+                    np.floor(batch.added).tolist(),
                     (s.tobytes() for s in batch.signatures),
                     (w.tobytes() for w in batch.word_signatures),
                 ),
             )
             db.executemany(
-                "INSERT INTO bodies VALUES (?, ?, ?, ?)",
-                (
-                    (
-                        d,
-                        batch.tokens[offs[i] : offs[i + 1]].tobytes(),
-                        pack_flags(batch.flags[offs[i] : offs[i + 1]]),
-                        batch.records[i],
-                    )
-                    for i, d in enumerate(docs)
-                ),
+                "INSERT INTO bodies VALUES (?, ?)",
+                zip(docs, body_blobs(batch.tokens, batch.flags, batch.offsets)),
+            )
+            db.executemany(
+                "INSERT INTO records VALUES (?, ?)",
+                zip(docs, (record_value(r, self.store_text) for r in batch.records)),
             )
             self._insert_bands(
                 batch.docs[batch.in_lsh],
@@ -419,7 +428,7 @@ class SQLiteStore(IndexStore):
                     zip(keys.ravel().tolist(), np.repeat(docs[lsh], keys.shape[1]).tolist()),
                 )
             self._add_df(df_features, -np.asarray(df_counts))
-            for table in ("articles", "bodies"):
+            for table in ("articles", "bodies", "records"):
                 self._db.executemany(
                     f"DELETE FROM {table} WHERE doc = ?", ((int(d),) for d in docs)
                 )
@@ -481,7 +490,7 @@ class SQLiteStore(IndexStore):
     # --- whole index -----------------------------------------------------------------
     def export(self) -> Iterator[dict[str, Any]]:
         sql = (
-            "SELECT a.doc, a.id, r.id, a.relation, a.added, b.record FROM articles a JOIN bodies b ON b.doc = a.doc "
+            "SELECT a.doc, a.id, r.id, a.relation, a.added, b.record FROM articles a LEFT JOIN records b ON b.doc = a.doc "
             "LEFT JOIN articles r ON r.doc = a.root WHERE a.doc > ? ORDER BY a.doc LIMIT 1000"
         )
         last = 0
@@ -490,9 +499,9 @@ class SQLiteStore(IndexStore):
                 rows = self._db.execute(sql, (last,)).fetchall()
             if not rows:
                 return
-            for doc, _, original, relation, added, blob in rows:
+            for doc, aid, original, relation, added, value in rows:
                 with decoding(self.location, f"the record of doc {doc}"):
-                    record = exported_record(decode_record(blob), relation, original, added)
+                    record = exported(aid, value, relation, original, added)
                 yield record
             last = rows[-1][0]
 

@@ -62,6 +62,12 @@ INVARIANTS: list[tuple[str, str, str, bool]] = [
         True,
     ),
     (
+        "records",
+        "SELECT count(*) FROM records r WHERE NOT EXISTS (SELECT 1 FROM articles a WHERE a.doc = r.doc)",
+        "{n} records of no article",
+        True,
+    ),
+    (
         "bands",
         "SELECT count(*) FROM bands WHERE doc NOT IN (SELECT doc FROM articles WHERE in_lsh = 1)",
         "{n} LSH rows of no article (or of an exact copy)",
@@ -176,6 +182,7 @@ def _repair(store: SQLiteStore) -> None:
     db = store._db
     steps: list[Callable[[], object]] = [
         lambda: db.execute("DELETE FROM bodies WHERE doc NOT IN (SELECT doc FROM articles)"),
+        lambda: db.execute("DELETE FROM records WHERE doc NOT IN (SELECT doc FROM articles)"),
         lambda: _drop_articles_without_body(store),
         lambda: db.execute(
             "DELETE FROM bands WHERE doc NOT IN (SELECT doc FROM articles WHERE in_lsh = 1)"
@@ -209,6 +216,7 @@ def _drop_articles_without_body(store: SQLiteStore) -> None:
     for doc in docs:
         db.execute("DELETE FROM bands WHERE doc = ?", (doc,))
         db.execute("DELETE FROM articles WHERE doc = ?", (doc,))
+        db.execute("DELETE FROM records WHERE doc = ?", (doc,))
     if docs:
         store._reelect(docs)
 

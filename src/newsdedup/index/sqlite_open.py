@@ -23,7 +23,7 @@ from ..errors import BackendUnavailable, IndexDamaged, IndexStoreError, NotAnInd
 __all__ = ["TABLES", "connect", "error_for", "refuse_foreign", "undecodable"]
 
 #: The tables of an index: a file with any other table is not an index.
-TABLES = frozenset({"meta", "counters", "articles", "bodies", "bands", "df"})
+TABLES = frozenset({"meta", "counters", "articles", "bodies", "records", "bands", "df"})
 
 
 def connect(location: str, read_only: bool, timeout: float) -> sqlite3.Connection:

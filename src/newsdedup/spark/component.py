@@ -36,7 +36,7 @@ from typing import cast
 import numpy as np
 
 from ..batch.assemble import assemble_result
-from ..batch.corpus import Corpus
+from ..batch.corpus import Corpus, RobustParts
 from ..batch.pipeline import Detector
 from ..batch.spool import TokenSpool
 from ..config import DetectorConfig
@@ -45,7 +45,7 @@ from ..judge.verify import Verifier
 from ..models import Result
 from ..sketch.featurize import BatchFeatures
 
-__all__ = ["ComponentDocs", "MemorySpool", "detect_component"]
+__all__ = ["ComponentDocs", "MemorySpool", "RobustDocs", "detect_component"]
 
 
 class MemorySpool:
@@ -68,6 +68,56 @@ class MemorySpool:
 
 
 @dataclass
+class RobustDocs:
+    """The OCR and window passes' features of a component's documents (rows as in :class:`ComponentDocs`).
+
+    Empty arrays for a pass that is off, as ``scan`` keeps them. Windows are
+    listed in the order ``scan`` lists them (by batch of articles, then by
+    scale and span, then article), so that a bucket shared by more than
+    ``max_bucket`` of them links the same members.
+    """
+
+    ocr_signatures: np.ndarray  # uint32 (n × OCR_NUM_PERM), or (0 × OCR_NUM_PERM)
+    grams: np.ndarray  # uint32 sampled OCR grams, CSR with gram_offsets
+    gram_offsets: np.ndarray
+    figures: np.ndarray  # uint32 folded figures, CSR with figure_offsets
+    figure_offsets: np.ndarray
+    window_keys: np.ndarray  # uint32 (windows × bands)
+    window_owners: np.ndarray  # int64 row of each window's document
+
+    @classmethod
+    def from_features(cls, feats: BatchFeatures) -> RobustDocs | None:
+        """The robust part of one featurised batch (``Featurizer.run(..., robust=True)``)."""
+        if feats.ocr is None or feats.ocr_signatures is None or feats.window_keys is None:
+            return None
+        ocr = feats.ocr
+        owners = feats.window_owners if feats.window_owners is not None else np.zeros(0, np.int64)
+        return cls(
+            feats.ocr_signatures,
+            ocr.grams,
+            ocr.gram_offsets,
+            ocr.figures,
+            ocr.figure_offsets,
+            feats.window_keys,
+            owners,
+        )
+
+    def parts(self) -> RobustParts:
+        """The corpus's :class:`~newsdedup.batch.corpus.RobustParts`, grams in a memory spool."""
+        ocr = len(self.ocr_signatures) > 0
+        grams = MemorySpool(self.grams, np.zeros(len(self.grams), np.uint8), self.gram_offsets)
+        return RobustParts(
+            window_keys=self.window_keys,
+            window_owners=self.window_owners,
+            ocr_signatures=self.ocr_signatures,
+            ocr_sizes=np.diff(self.gram_offsets) if ocr else np.zeros(0, np.int64),
+            grams=cast(TokenSpool, grams),
+            figures=self.figures,
+            figure_offsets=self.figure_offsets,
+        )
+
+
+@dataclass
 class ComponentDocs:
     """The documents of one component, in global input order (row i = i-th of them).
 
@@ -85,6 +135,7 @@ class ComponentDocs:
     tokens: np.ndarray
     flags: np.ndarray
     offsets: np.ndarray
+    robust: RobustDocs | None = None  # the OCR and window passes' features, when they run
 
     @classmethod
     def from_features(
@@ -101,6 +152,7 @@ class ComponentDocs:
             feats.tokens,
             feats.flags,
             feats.offsets,
+            RobustDocs.from_features(feats),
         )
 
     def corpus(self) -> Corpus:
@@ -114,6 +166,7 @@ class ComponentDocs:
             lengths=self.lengths,
             spool=spool,
             stats=CorpusStats(n_features=1),
+            robust=None if self.robust is None else self.robust.parts(),
         )
 
 

@@ -24,7 +24,7 @@ from ..text.learn import learn_from_sample
 from .banding import band_rows, star_edges
 from .components import connected_components, pin
 from .exact import assign_representatives
-from .featurize import featurize
+from .featurize import ROBUST_COLUMNS, featurize
 from .giant import verify_giants
 from .idf import corpus_model
 from .verify import verify_components
@@ -202,7 +202,7 @@ def _component_rows(comps: Any, exact: Any, features: Any) -> Any:
 
     joined = comps.join(exact.select("idx", "rep"), "idx").join(features, "idx")
     twin = F.col("idx") != F.col("rep")
-    heavy = ["sig", "wsig", "tokens", "flags"]
+    heavy = ["sig", "wsig", "tokens", "flags", *ROBUST_COLUMNS]
     return joined.select(
         "comp",
         "idx",

@@ -4,9 +4,11 @@ Why a component is enough: every candidate pair of ``scan`` links two
 documents of one component (an LSH bucket never spans two), and the
 clustering only ever asks about pairs inside one component. So the Spark
 engine hands each component's documents to this module, which builds a
-small :class:`~newsdedup.batch.corpus.Corpus` and runs the batch
-detector's own stages on it — candidate search, pre-filter, verification,
-clustering and result assembly — with the IDF of the whole corpus. No rule
+small :class:`~newsdedup.batch.corpus.Corpus` (with the OCR grams,
+figures and window keys of :class:`RobustDocs`) and runs the batch
+detector's own stages on it — candidate search (k-gram, word-set, window
+and OCR passes), pre-filter, verification with the OCR view, clustering and
+result assembly — with the IDF of the whole corpus. No rule
 is restated here; the answers are scan's by construction.
 
 Rank (which document is the original) is computed on the component alone:
@@ -20,7 +22,7 @@ Example:
     >>> from newsdedup.sketch.featurize import Featurizer
     >>> text = "Defence ministers of the alliance meet in Brussels on Tuesday to discuss support."
     >>> config = DetectorConfig()
-    >>> feats = Featurizer(config).run([(text, None), (text + " More.", None)])
+    >>> feats = Featurizer(config).run([(text, None), (text + " More.", None)], robust=True)
     >>> stats = CorpusStats(); stats.add(feats.tokens, feats.offsets)
     >>> docs = ComponentDocs.from_features(["a", "b"], np.array([np.nan, np.nan]), feats)
     >>> result = detect_component(docs, config, stats.model())

@@ -94,8 +94,8 @@ def _matrix(column: Any, n: int, width: int) -> np.ndarray:
     return np.frombuffer(b"".join(column.to_pylist()), np.uint32).reshape(n, width)
 
 
-def _band_batches(batches: Iterator[Any], config: DetectorConfig) -> Iterator[Any]:
-    plan = band_plan(config)
+def _band_batches(batches: Iterator[Any], config: DetectorConfig, ocr: bool) -> Iterator[Any]:
+    plan = [p for p in band_plan(config) if ocr or p[0] != "osig"]
     widths = {"sig": config.sign.num_perm, "wsig": REWRITE_NUM_PERM, "osig": OCR_NUM_PERM}
     windows = window_plan(config)
     for batch in batches:
@@ -148,13 +148,18 @@ def _rows(
     )
 
 
-def band_rows(reps: Any, config: DetectorConfig) -> Any:
-    """(band, key, idx, win, ord) of every band of every representative (and of its windows)."""
-    columns = ["idx", *[column for column, _, _ in band_plan(config)]]
+def band_rows(reps: Any, config: DetectorConfig, ocr: bool = True) -> Any:
+    """(band, key, idx, win, ord) of every band of every representative (and of its windows).
+
+    Args:
+        ocr: Include the OCR bands (the detector links those apart, see
+            :mod:`newsdedup.spark.ocrbands`; the join path pairs them here).
+    """
+    columns = ["idx", *[c for c, _, _ in band_plan(config) if ocr or c != "osig"]]
     if window_plan(config) is not None:
         columns.append("windows")
     return reps.select(*columns).mapInArrow(
-        lambda batches: _band_batches(batches, config), BAND_SCHEMA
+        lambda batches: _band_batches(batches, config, ocr), BAND_SCHEMA
     )
 
 

@@ -9,7 +9,8 @@ learn         a sample on the driver → boilerplate and common words (broadcast
 featurize     articles → signatures, exact keys, tokens, OCR units, window keys (``mapInArrow``)
 idf           document frequencies summed over partitions (``treeReduce``)
 exact         identical texts → one representative each
-banding       LSH bands of every pass (k-gram, word-set, OCR, windows) → star edges
+banding       LSH bands of every pass (k-gram, word-set, windows) → star edges
+ocrbands      OCR-gram bands → edges of the pairs scan's OCR pre-filter keeps
 components    connected components (large-star / small-star, checkpointed)
 verify        per component, scan's own passes, verifier, OCR view, clustering (``applyInPandas``)
 giant         components too large for one task: pairs verified by join

@@ -9,7 +9,8 @@ each component with scan's own banding code. Band keys are the 64-bit keys
 of :func:`~newsdedup.sketch.candidates.all_band_keys`.
 
 Three kinds of bands, as scan's passes: the k-gram and word-set bands
-(:func:`band_plan`), the OCR-gram bands, and the window bands, where the
+(:func:`band_plan`), the OCR-gram bands (which the detector links apart,
+:mod:`newsdedup.spark.ocrbands`; the join path pairs them here), and the window bands, where the
 32-bit keys of every document's whole signature
 (:func:`~newsdedup.sketch.windows.window_band_keys`) meet the keys of the
 long documents' windows. Rows carry ``win`` (0 for the first two kinds, 1
@@ -19,8 +20,8 @@ it holds a document and a window, as :func:`~newsdedup.sketch.windows.window_pai
 only pairs those.
 
 Shuffled: 4 + 8 + 8 + 2 bytes per (band, document) — with the defaults, 42
-k-gram bands, 16 word-set bands, 10 OCR bands and 21 window bands, about
-2 KB per article — plus 21 rows per window of a long article (3 to 10 of them).
+k-gram bands, 16 word-set bands and 21 window bands, about 1.7 KB per
+article — plus 21 rows per window of a long article (3 to 10 of them).
 
 Example:
     >>> from newsdedup.config import DetectorConfig

@@ -2,13 +2,17 @@
 
 Runs Spark for real (``local[2]`` in this process, ``local-cluster[2,1,1024]``
 in a subprocess), on a generated corpus of 1,200 articles with every kind of
-copy; checked against the single-machine detector, never against stored output.
+copy, plus a scanned (OCR-damaged) copy and a dispatch quoted inside an article
+three times longer that only scan's OCR and window passes find; checked
+against the single-machine detector at its defaults (every pass), never
+against stored output.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import random
 import shutil
 import subprocess
 import sys
@@ -23,7 +27,7 @@ pytest.importorskip("pyspark", reason="the spark extra is not installed")
 if shutil.which("java") is None and not os.environ.get("JAVA_HOME"):
     pytest.skip("Java 17+ is not installed", allow_module_level=True)
 
-from newsdedup import Detector
+from newsdedup import Article, Detector
 from newsdedup.cli import app
 from newsdedup.io import read_articles
 from newsdedup.spark.detect import run
@@ -35,17 +39,61 @@ runner = CliRunner()
 SIZE = 1200
 
 
-# The Spark engine runs scan's word passes; the scanned-copy (OCR) and window passes are not
-# ported to it yet, so it is compared with scan running the same passes.
+#: Scan with only its word passes: it misses the scanned copy and the quoted dispatch below.
 WORD_PASSES = DetectorConfig.from_options(no_ocr=True, no_windows=True)
+#: Look-alikes an OCR engine confuses (as the benchmark corpus's OCR noise).
+LOOKALIKES = {"o": "0", "l": "1", "e": "o", "m": "rn", "i": "l"}
+
+
+def scanned_copy(text: str) -> str:
+    """``text`` as a poor scan reads it: every third word misread, every eleventh space lost."""
+    out = []
+    for n, word in enumerate(text.split(" ")):
+        out.append("".join(LOOKALIKES.get(c, c) for c in word) if n % 3 == 1 else word)
+        out.append("" if n % 11 == 5 else " ")
+    return "".join(out).strip()
+
+
+def passes_articles(bank) -> list[Article]:
+    """A dispatch and its scanned copy; a dispatch and an article quoting it whole (3× longer).
+
+    Seed 4 draws sentences on which scan's word passes find neither pair
+    (checked in the test): the OCR pass finds the first, the window pass the second.
+    """
+    rng = random.Random(4)
+
+    def text(topic: str, words: int) -> str:
+        return " ".join(bank.sample(rng, topic, words))
+
+    dispatch = text("bbc-business", 220)
+    quoted = text("bbc-politics", 160)
+    longer = "\n\n".join([text("bbc-sport", 160), quoted, text("bbc-tech", 170)])
+    return [
+        Article("x-dispatch", dispatch),
+        Article("x-scanned", scanned_copy(dispatch)),
+        Article("x-quoted", quoted),
+        Article("x-longer", longer),
+    ]
+
+
+#: (original, copy, relation) scan finds among :func:`passes_articles`, its word passes do not.
+PASSES_PAIRS = {("x-dispatch", "x-scanned", "near"), ("x-longer", "x-quoted", "partial")}
 
 
 @pytest.fixture(scope="module")
-def corpus(sentence_bank, tmp_path_factory) -> Path:
+def extra(sentence_bank) -> list[Article]:
+    return passes_articles(sentence_bank)
+
+
+@pytest.fixture(scope="module")
+def corpus(sentence_bank, extra, tmp_path_factory) -> Path:
     from benchmarks.corpus.build import write_corpus
 
     out = tmp_path_factory.mktemp("spark-corpus")
     write_corpus(out, SIZE, 11, sentence_bank)
+    with (out / "articles.jsonl").open("a") as f:
+        for article in extra:
+            f.write(json.dumps({"id": article.id, "text": article.text}) + "\n")
     return out / "articles.jsonl"
 
 
@@ -62,7 +110,7 @@ def spark():
 
 @pytest.fixture(scope="module")
 def scanned(corpus):
-    return Detector(WORD_PASSES).run(read_articles([corpus]))
+    return Detector().run(read_articles([corpus]))
 
 
 def scores(s) -> tuple:
@@ -84,7 +132,7 @@ def pair_rows(matches) -> set[tuple]:
 def test_same_clusters_and_pairs_as_scan_with_giant_components_joined(spark, corpus, scanned):
     articles = read_inputs(spark, [str(corpus)])
     done = run(articles, giant_component=6)
-    assert done.stats["articles"] == SIZE
+    assert done.stats["articles"] == SIZE + 4
     # Both verification paths ran: components in one task, and larger ones by join.
     assert done.stats["giant_components"] > 0
     assert done.stats["components"] > done.stats["giant_components"]
@@ -117,6 +165,16 @@ def test_same_clusters_and_pairs_as_scan_with_giant_components_joined(spark, cor
     }
     assert got_clusters == want_clusters
     assert got_pairs == pair_rows(scanned.matches)
+    # The OCR and window passes ran on Spark too: the pairs only they find are there.
+    assert {(m.a, m.b, m.relation.value) for m in scanned.matches} >= PASSES_PAIRS
+    assert {(r[0], r[1], r[2]) for r in got_pairs} >= PASSES_PAIRS
+
+
+def test_the_scanned_copy_and_the_quoted_dispatch_need_the_ocr_and_window_passes(extra):
+    alone = Detector().run(extra)
+    assert {(m.a, m.b, m.relation.value) for m in alone.matches} == PASSES_PAIRS
+    assert alone.stats["window_pairs"] >= 1 and alone.stats["ocr_pairs"] >= 1
+    assert Detector(WORD_PASSES).run(extra).matches == []
 
 
 def test_dedup_and_bad_input_from_the_cli_match_scan(spark, tmp_path):
@@ -186,7 +244,7 @@ def test_pairs_on_two_executor_jvms_equal_scan(corpus, tmp_path):
     # A third of the corpus keeps this run short; scan runs on the very same file.
     part = tmp_path / "part.jsonl"
     part.write_text("".join(corpus.read_text().splitlines(keepends=True)[:400]))
-    scanned = Detector(WORD_PASSES).run(read_articles([part]))
+    scanned = Detector().run(read_articles([part]))
     assert len(scanned.matches) > 50
     out = tmp_path / "pairs"
     env = {**os.environ, "PYSPARK_PYTHON": sys.executable}

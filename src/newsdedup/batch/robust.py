@@ -27,7 +27,7 @@ from ..sketch.robust import OcrUnits, apply_ocr_view
 from ..sketch.windows import window_band_keys, window_pairs
 from .corpus import Corpus
 
-__all__ = ["ocr_candidates", "ocr_verdicts", "window_candidates"]
+__all__ = ["ocr_candidates", "ocr_verdicts", "ocr_worth_verifying", "window_candidates"]
 
 _EMPTY = (np.zeros(0, np.int64), np.zeros(0, np.int64))
 #: Weights (false positive, false negative) of the OCR pass's banding.
@@ -71,15 +71,36 @@ def ocr_candidates(
     left, right = candidate_pairs(
         robust.ocr_signatures, bands, rows, config.lsh.max_bucket, ids=reps
     )
-    est = K.estimated_jaccard(robust.ocr_signatures, left, right)
-    la, lb = robust.ocr_sizes[left], robust.ocr_sizes[right]
-    est_containment = est * (la + lb) / ((1.0 + est) * np.maximum(np.minimum(la, lb), 1))
-    v = config.verify
-    keep = (est >= v.near_jaccard - OCR_MARGIN) | (
-        est_containment >= v.partial_containment - OCR_MARGIN
-    )
+    keep = ocr_worth_verifying(robust.ocr_signatures, robust.ocr_sizes, left, right, config)
     robust.ocr_signatures = np.zeros((0, OCR_NUM_PERM), np.uint32)  # needed by no later stage
     return left[keep], right[keep]
+
+
+def ocr_worth_verifying(
+    signatures: np.ndarray,
+    sizes: np.ndarray,
+    left: np.ndarray,
+    right: np.ndarray,
+    config: DetectorConfig,
+) -> np.ndarray:
+    """Which OCR-pass candidates can reach a threshold, from their OCR-gram signatures and sizes.
+
+    Apart from :func:`ocr_candidates` so that the Spark engine, which finds
+    the pairs bucket by bucket, keeps the same ones.
+
+    Example:
+        >>> sigs = np.array([[1, 2], [1, 2], [3, 4]], np.uint32)
+        >>> ocr_worth_verifying(sigs, np.array([9, 9, 9]), np.array([0, 0]), np.array([1, 2]),
+        ...                     DetectorConfig()).tolist()
+        [True, False]
+    """
+    est = K.estimated_jaccard(signatures, left, right)
+    la, lb = sizes[left], sizes[right]
+    est_containment = est * (la + lb) / ((1.0 + est) * np.maximum(np.minimum(la, lb), 1))
+    v = config.verify
+    return (est >= v.near_jaccard - OCR_MARGIN) | (
+        est_containment >= v.partial_containment - OCR_MARGIN
+    )
 
 
 def ocr_verdicts(

@@ -6,12 +6,13 @@ one module each, follow the data:
 ============  ==============================================================
 ingest        input files → article rows, read by newsdedup's own readers
 learn         a sample on the driver → boilerplate and common words (broadcast)
-featurize     articles → signatures, exact keys, tokens (``mapInArrow``)
+featurize     articles → signatures, exact keys, tokens, OCR units, window keys (``mapInArrow``)
 idf           document frequencies summed over partitions (``treeReduce``)
 exact         identical texts → one representative each
-banding       LSH bands → star edges to each bucket's smallest document
+banding       LSH bands of every pass (k-gram, word-set, windows) → star edges
+ocrbands      OCR-gram bands → edges of the pairs scan's OCR pre-filter keeps
 components    connected components (large-star / small-star, checkpointed)
-verify        per component, scan's own verifier and clustering (``applyInPandas``)
+verify        per component, scan's own passes, verifier, OCR view, clustering (``applyInPandas``)
 giant         components too large for one task: pairs verified by join
 output        clusters and pairs as DataFrames, written atomically
 ============  ==============================================================

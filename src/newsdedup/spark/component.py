@@ -4,9 +4,11 @@ Why a component is enough: every candidate pair of ``scan`` links two
 documents of one component (an LSH bucket never spans two), and the
 clustering only ever asks about pairs inside one component. So the Spark
 engine hands each component's documents to this module, which builds a
-small :class:`~newsdedup.batch.corpus.Corpus` and runs the batch
-detector's own stages on it — candidate search, pre-filter, verification,
-clustering and result assembly — with the IDF of the whole corpus. No rule
+small :class:`~newsdedup.batch.corpus.Corpus` (with the OCR grams,
+figures and window keys of :class:`RobustDocs`) and runs the batch
+detector's own stages on it — candidate search (k-gram, word-set, window
+and OCR passes), pre-filter, verification with the OCR view, clustering and
+result assembly — with the IDF of the whole corpus. No rule
 is restated here; the answers are scan's by construction.
 
 Rank (which document is the original) is computed on the component alone:
@@ -20,7 +22,7 @@ Example:
     >>> from newsdedup.sketch.featurize import Featurizer
     >>> text = "Defence ministers of the alliance meet in Brussels on Tuesday to discuss support."
     >>> config = DetectorConfig()
-    >>> feats = Featurizer(config).run([(text, None), (text + " More.", None)])
+    >>> feats = Featurizer(config).run([(text, None), (text + " More.", None)], robust=True)
     >>> stats = CorpusStats(); stats.add(feats.tokens, feats.offsets)
     >>> docs = ComponentDocs.from_features(["a", "b"], np.array([np.nan, np.nan]), feats)
     >>> result = detect_component(docs, config, stats.model())
@@ -36,7 +38,7 @@ from typing import cast
 import numpy as np
 
 from ..batch.assemble import assemble_result
-from ..batch.corpus import Corpus
+from ..batch.corpus import Corpus, RobustParts
 from ..batch.pipeline import Detector
 from ..batch.spool import TokenSpool
 from ..config import DetectorConfig
@@ -45,7 +47,7 @@ from ..judge.verify import Verifier
 from ..models import Result
 from ..sketch.featurize import BatchFeatures
 
-__all__ = ["ComponentDocs", "MemorySpool", "detect_component"]
+__all__ = ["ComponentDocs", "MemorySpool", "RobustDocs", "detect_component"]
 
 
 class MemorySpool:
@@ -68,6 +70,56 @@ class MemorySpool:
 
 
 @dataclass
+class RobustDocs:
+    """The OCR and window passes' features of a component's documents (rows as in :class:`ComponentDocs`).
+
+    Empty arrays for a pass that is off, as ``scan`` keeps them. Windows are
+    listed in the order ``scan`` lists them (by batch of articles, then by
+    scale and span, then article), so that a bucket shared by more than
+    ``max_bucket`` of them links the same members.
+    """
+
+    ocr_signatures: np.ndarray  # uint32 (n × OCR_NUM_PERM), or (0 × OCR_NUM_PERM)
+    grams: np.ndarray  # uint32 sampled OCR grams, CSR with gram_offsets
+    gram_offsets: np.ndarray
+    figures: np.ndarray  # uint32 folded figures, CSR with figure_offsets
+    figure_offsets: np.ndarray
+    window_keys: np.ndarray  # uint32 (windows × bands)
+    window_owners: np.ndarray  # int64 row of each window's document
+
+    @classmethod
+    def from_features(cls, feats: BatchFeatures) -> RobustDocs | None:
+        """The robust part of one featurised batch (``Featurizer.run(..., robust=True)``)."""
+        if feats.ocr is None or feats.ocr_signatures is None or feats.window_keys is None:
+            return None
+        ocr = feats.ocr
+        owners = feats.window_owners if feats.window_owners is not None else np.zeros(0, np.int64)
+        return cls(
+            feats.ocr_signatures,
+            ocr.grams,
+            ocr.gram_offsets,
+            ocr.figures,
+            ocr.figure_offsets,
+            feats.window_keys,
+            owners,
+        )
+
+    def parts(self) -> RobustParts:
+        """The corpus's :class:`~newsdedup.batch.corpus.RobustParts`, grams in a memory spool."""
+        ocr = len(self.ocr_signatures) > 0
+        grams = MemorySpool(self.grams, np.zeros(len(self.grams), np.uint8), self.gram_offsets)
+        return RobustParts(
+            window_keys=self.window_keys,
+            window_owners=self.window_owners,
+            ocr_signatures=self.ocr_signatures,
+            ocr_sizes=np.diff(self.gram_offsets) if ocr else np.zeros(0, np.int64),
+            grams=cast(TokenSpool, grams),
+            figures=self.figures,
+            figure_offsets=self.figure_offsets,
+        )
+
+
+@dataclass
 class ComponentDocs:
     """The documents of one component, in global input order (row i = i-th of them).
 
@@ -85,6 +137,7 @@ class ComponentDocs:
     tokens: np.ndarray
     flags: np.ndarray
     offsets: np.ndarray
+    robust: RobustDocs | None = None  # the OCR and window passes' features, when they run
 
     @classmethod
     def from_features(
@@ -101,6 +154,7 @@ class ComponentDocs:
             feats.tokens,
             feats.flags,
             feats.offsets,
+            RobustDocs.from_features(feats),
         )
 
     def corpus(self) -> Corpus:
@@ -114,6 +168,7 @@ class ComponentDocs:
             lengths=self.lengths,
             spool=spool,
             stats=CorpusStats(n_features=1),
+            robust=None if self.robust is None else self.robust.parts(),
         )
 
 

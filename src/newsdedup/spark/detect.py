@@ -24,9 +24,10 @@ from ..text.learn import learn_from_sample
 from .banding import band_rows, star_edges
 from .components import connected_components, pin
 from .exact import assign_representatives
-from .featurize import featurize
+from .featurize import ROBUST_COLUMNS, featurize
 from .giant import verify_giants
 from .idf import corpus_model
+from .ocrbands import ocr_edges
 from .verify import verify_components
 
 __all__ = ["GIANT_COMPONENT", "SparkRun", "detect", "run"]
@@ -161,7 +162,10 @@ def run(
     lap("idf", "banding")
     exact = assign_representatives(features).persist(StorageLevel.MEMORY_AND_DISK)
     reps = features.join(exact.where(F.col("idx") == F.col("rep")).select("idx"), "idx")
-    edges = pin(star_edges(band_rows(reps, config)), 0)
+    edges = star_edges(band_rows(reps, config, ocr=False))
+    if config.lsh.ocr_pass:
+        edges = edges.unionByName(ocr_edges(reps, config)).distinct()
+    edges = pin(edges, 0)
     lap("banding", "components")
     labels, rounds = connected_components(edges)
     comps = _document_components(exact, labels).persist(StorageLevel.MEMORY_AND_DISK)
@@ -202,7 +206,7 @@ def _component_rows(comps: Any, exact: Any, features: Any) -> Any:
 
     joined = comps.join(exact.select("idx", "rep"), "idx").join(features, "idx")
     twin = F.col("idx") != F.col("rep")
-    heavy = ["sig", "wsig", "tokens", "flags"]
+    heavy = ["sig", "wsig", "tokens", "flags", *ROBUST_COLUMNS]
     return joined.select(
         "comp",
         "idx",

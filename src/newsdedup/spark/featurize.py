@@ -24,15 +24,18 @@ import numpy as np
 
 from ..config import DetectorConfig
 from ..models import Article
-from ..sketch.featurize import Featurizer
+from ..sketch.featurize import OCR_NUM_PERM, BatchFeatures, Featurizer
 from ..text.learn import Learned
 
-__all__ = ["FEATURE_SCHEMA", "binary_rows", "featurize", "rows_of"]
+__all__ = ["FEATURE_SCHEMA", "ROBUST_COLUMNS", "binary_rows", "featurize", "rows_of"]
 
 FEATURE_SCHEMA = (
     "idx long, id string, published double, length int, exact_key long, "
-    "sig binary, wsig binary, tokens binary, flags binary"
+    "sig binary, wsig binary, tokens binary, flags binary, "
+    "osig binary, grams binary, figures binary, windows binary"
 )
+#: The columns the OCR and window passes add (null when their pass is off).
+ROBUST_COLUMNS = ["osig", "grams", "figures", "windows"]
 
 _CACHE: dict[Any, Featurizer] = {}
 
@@ -79,7 +82,7 @@ def _features(batch: Any, featurizer: Featurizer, config: DetectorConfig) -> Any
         (Article(i, t, title=h).full_text, s)
         for i, t, h, s in zip(cols["id"], cols["text"], titles, sources)
     ]
-    feats = featurizer.run(items)
+    feats = featurizer.run(items, robust=True)
     p, w = feats.signatures.shape[1], feats.word_signatures.shape[1]
     rows = np.arange(n + 1, dtype=np.int64)
     return pa.RecordBatch.from_arrays(
@@ -93,9 +96,39 @@ def _features(batch: Any, featurizer: Featurizer, config: DetectorConfig) -> Any
             binary_rows(feats.word_signatures.reshape(-1), rows * w, 4),
             binary_rows(feats.tokens, feats.offsets, 4),
             binary_rows(feats.flags, feats.offsets, 1),
+            *_robust_columns(feats, n),
         ],
         names=[f.split()[0] for f in FEATURE_SCHEMA.split(", ")],
     )
+
+
+def _robust_columns(feats: BatchFeatures, n: int) -> list[Any]:
+    """osig, grams, figures, windows: the OCR and window passes' features (nulls when off).
+
+    ``windows`` holds an article's window band keys, window after window
+    (``window_keys`` rows of that article, in the order the featurizer made
+    them: halves, then quarters).
+    """
+    import pyarrow as pa
+
+    nulls = pa.nulls(n, pa.binary())
+    rows = np.arange(n + 1, dtype=np.int64)
+    out = [nulls] * 4
+    if feats.ocr is not None and feats.ocr_signatures is not None:
+        ocr = feats.ocr
+        out[:3] = [
+            binary_rows(feats.ocr_signatures.reshape(-1), rows * OCR_NUM_PERM, 4),
+            binary_rows(ocr.grams, ocr.gram_offsets, 4),
+            binary_rows(ocr.figures, ocr.figure_offsets, 4),
+        ]
+    if feats.window_keys is not None and feats.window_owners is not None:
+        # The featurizer lists windows by scale and span, then article: regroup them by article.
+        order = np.argsort(feats.window_owners, kind="stable")
+        counts = np.bincount(feats.window_owners, minlength=n)
+        offsets = np.zeros(n + 1, np.int64)
+        np.cumsum(counts * feats.window_keys.shape[1], out=offsets[1:])
+        out[3] = binary_rows(feats.window_keys[order].reshape(-1), offsets, 4)
+    return out
 
 
 def featurize(articles: Any, config: DetectorConfig, learned: Any) -> Any:

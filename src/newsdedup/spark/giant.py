@@ -12,7 +12,8 @@ unchanged — its extra (original, member) checks are one more join per round
 
 Example:
     >>> import pandas as pd
-    >>> bucket_pairs(pd.DataFrame({"members": [[9, 4, 6]]}), max_bucket=64).to_dict("list")
+    >>> frame = pd.DataFrame({"band": [0], "lo": [0], "members": [[9 * 64, 4 * 64, 6 * 64]]})
+    >>> bucket_pairs(frame, max_bucket=64)[["a", "b"]].to_dict("list")
     {'a': [4, 4, 6], 'b': [6, 9, 9]}
 """
 
@@ -27,9 +28,11 @@ import numpy as np
 from .. import _kernels as K
 from ..batch.assemble import VerifiedPairs, assemble_result, exact_groups
 from ..batch.pipeline import Detector
+from ..batch.robust import ocr_worth_verifying
 from ..config import DetectorConfig
 from ..judge.verify import PairScores, Verifier
-from .banding import band_rows
+from ..sketch.candidates import merge_pairs
+from .banding import band_rows, buckets, ocr_bands
 from .component import ComponentDocs
 from .verify import ROW_SCHEMA, component_docs, result_rows
 
@@ -43,41 +46,77 @@ _PAIR_SCHEMA = "a long, b long, code int, " + ", ".join(
 )
 
 
-def bucket_pairs(buckets: Any, max_bucket: int) -> Any:
-    """(a, b) pairs of each bucket (a pandas DataFrame of ``members`` lists), as scan links them."""
+def _linked(order: np.ndarray, max_bucket: int) -> tuple[np.ndarray, np.ndarray]:
+    """Pairs of positions in one bucket whose members are listed in ``order``, as scan links them."""
+    n = len(order)
+    cap = n * (n - 1) // 2 if n <= max_bucket else (n - 1) * 2 + 8 * n
+    out_a, out_b = np.empty(cap, np.int64), np.empty(cap, np.int64)
+    filled = K.bucket_pairs(order, np.zeros(n, np.uint64), max_bucket, out_a, out_b, 0)
+    return out_a[:filled], out_b[:filled]
+
+
+def _window_bucket(members: np.ndarray, max_bucket: int, batch_size: int) -> tuple:
+    """(a, b) of one window bucket, as :func:`~newsdedup.sketch.windows.window_pairs` pairs them.
+
+    Members are coded ``idx * 64 + win * 16 + ord``; documents come first in
+    input order, then windows in scan's order (batch, span, article), and
+    only pairs of a document with another document's window count.
+    """
+    idx, win, span = members >> 6, (members >> 4) & 3, members & 15
+    docs = np.sort(idx[win == 1])
+    w_idx, w_span = idx[win == 2], span[win == 2]
+    w_order = np.lexsort((w_idx, w_span, w_idx // batch_size))
+    owner = np.concatenate([docs, w_idx[w_order]])
+    is_window = np.arange(len(owner)) >= len(docs)
+    a, b = _linked(np.arange(len(owner)), max_bucket)
+    one = is_window[a] != is_window[b]
+    a, b = owner[a[one]], owner[b[one]]
+    keep = a != b
+    return a[keep], b[keep]
+
+
+def bucket_pairs(
+    buckets: Any, max_bucket: int, ocr: range = range(0), batch_size: int = 1000
+) -> Any:
+    """(a, b, pre, ocr) pairs of each bucket (pandas: ``band``, ``lo``, ``members``), as scan links them.
+
+    ``pre``: found by a pass whose pairs scan pre-filters (k-gram, word-set,
+    window bands); ``ocr``: found by an OCR band (bands ``ocr``).
+    """
     import pandas as pd
 
-    lefts, rights = [], []
-    for members in buckets["members"]:
-        order = np.sort(np.asarray(members, np.int64))
-        n = len(order)
-        cap = n * (n - 1) // 2 if n <= max_bucket else (n - 1) * 2 + 8 * n
-        out_a, out_b = np.empty(cap, np.int64), np.empty(cap, np.int64)
-        filled = K.bucket_pairs(order, np.zeros(n, np.uint64), max_bucket, out_a, out_b, 0)
-        lefts.append(np.minimum(out_a[:filled], out_b[:filled]))
-        rights.append(np.maximum(out_a[:filled], out_b[:filled]))
+    lefts, rights, kinds = [], [], []
+    for band, lo, members in zip(buckets["band"], buckets["lo"], buckets["members"]):
+        members = np.asarray(members, np.int64)
+        if lo == 1:
+            a, b = _window_bucket(members, max_bucket, batch_size)
+        else:
+            a, b = _linked(np.sort(members >> 6), max_bucket)
+        lefts.append(np.minimum(a, b))
+        rights.append(np.maximum(a, b))
+        kinds.append(np.full(len(a), band in ocr))
     a = np.concatenate(lefts) if lefts else np.zeros(0, np.int64)
     b = np.concatenate(rights) if rights else np.zeros(0, np.int64)
-    return pd.DataFrame({"a": a, "b": b})
+    is_ocr = np.concatenate(kinds) if kinds else np.zeros(0, bool)
+    return pd.DataFrame({"a": a, "b": b, "pre": ~is_ocr, "ocr": is_ocr})
 
 
 def _candidates(reps: Any, config: DetectorConfig) -> Any:
+    """(a, b, pre, ocr): every candidate pair of the component, with the passes that found it."""
     from pyspark.sql import functions as F
 
-    buckets = (
-        band_rows(reps, config)
-        .groupBy("band", "key")
-        .agg(F.collect_list("idx").alias("members"))
-        .where(F.size("members") > 1)
-        .select("members")
+    rows = band_rows(reps, config).select(
+        "band", "key", (F.col("idx") * 64 + F.col("win") * 16 + F.col("ord")).alias("idx"), "win"
     )
-    max_bucket = config.lsh.max_bucket
+    found = buckets(rows).select("band", "lo", "members")
+    max_bucket, ocr, batch_size = config.lsh.max_bucket, ocr_bands(config), config.sign.batch_size
 
     def run(frames: Iterator[Any]) -> Iterator[Any]:
         for frame in frames:
-            yield bucket_pairs(frame, max_bucket)
+            yield bucket_pairs(frame, max_bucket, ocr, batch_size)
 
-    return buckets.mapInPandas(run, "a long, b long").distinct()
+    pairs = found.mapInPandas(run, "a long, b long, pre boolean, ocr boolean")
+    return pairs.groupBy("a", "b").agg(F.max("pre").alias("pre"), F.max("ocr").alias("ocr"))
 
 
 def _verify_pairs(
@@ -96,7 +135,8 @@ def _verify_pairs(
     def group_of() -> Any:  # a fresh column each time: the two sides must not share lineage
         return F.pmod(F.xxhash64("a", "b"), F.lit(groups)).alias("g")
 
-    grouped = pairs.select("a", "b", group_of())
+    kinds = ["pre", "ocr"] if prefilter else []
+    grouped = pairs.select("a", "b", *kinds, group_of())
     touched = (
         pairs.select(group_of(), F.col("a").alias("idx"))
         .union(pairs.select(group_of(), F.col("b").alias("idx")))
@@ -106,14 +146,14 @@ def _verify_pairs(
     columns = [f.split()[0] for f in _PAIR_SCHEMA.split(", ")]
 
     def run(docs: Any, asked: Any) -> Any:
-        component = component_docs(docs, config.sign.num_perm)
+        component = component_docs(docs, config)
         where = {idx: i for i, idx in enumerate(sorted(docs["idx"].tolist()))}
         left = np.array([where[x] for x in asked["a"]], np.int64)
         right = np.array([where[x] for x in asked["b"]], np.int64)
         corpus = component.corpus()
         detector = Detector(config)
         if prefilter:
-            left, right = detector._prefilter(corpus, left, right)
+            left, right = _kept(detector, corpus, left, right, asked)
         verified = detector._verify(corpus, Verifier(config, model.value), left, right)
         back = np.array(sorted(where), np.int64)
         out = []
@@ -124,6 +164,21 @@ def _verify_pairs(
 
     verified = touched.groupBy("g").cogroup(grouped.groupBy("g")).applyInPandas(run, _PAIR_SCHEMA)
     return verified.collect()
+
+
+def _kept(
+    detector: Detector, corpus: Any, left: np.ndarray, right: np.ndarray, asked: Any
+) -> tuple:
+    """The pairs scan verifies: its pre-filter on the k-gram, word-set and window pairs, plus
+    the OCR pairs whose OCR-gram estimates can reach a threshold (as ``Detector._candidates``)."""
+    pre, ocr = asked["pre"].to_numpy(bool), asked["ocr"].to_numpy(bool)
+    kept = detector._prefilter(corpus, left[pre], right[pre])
+    robust = corpus.robust
+    if robust is None or not len(robust.ocr_signatures) or not ocr.any():
+        return kept
+    a, b = left[ocr], right[ocr]
+    keep = ocr_worth_verifying(robust.ocr_signatures, robust.ocr_sizes, a, b, detector.config)
+    return merge_pairs(kept, (a[keep], b[keep]))
 
 
 def _as_verified(rows: list, local: dict[int, int]) -> VerifiedPairs:

@@ -5,7 +5,8 @@ with their key and length only) go to one task as a pandas DataFrame;
 :func:`~newsdedup.spark.component.detect_component` runs the batch
 detector's own stages on them and the result leaves as rows: one per
 cluster member and one per confirmed pair. Shuffled: each clustered
-document's tokens and flags (5 bytes a token) and signatures once.
+document's tokens and flags (5 bytes a token), signatures, OCR grams and
+figures (about 400 sampled grams a 3.8 KB article, 1.6 KB) and window keys once.
 
 Example:
     >>> from newsdedup.models import Cluster, Match, Member, Relation, Result, Scores
@@ -25,8 +26,9 @@ import numpy as np
 
 from ..config import DetectorConfig
 from ..models import Result
-from ..sketch.featurize import REWRITE_NUM_PERM
-from .component import ComponentDocs, detect_component
+from ..sketch.featurize import OCR_NUM_PERM, REWRITE_NUM_PERM
+from .banding import window_plan
+from .component import ComponentDocs, RobustDocs, detect_component
 from .featurize import rows_of
 
 __all__ = ["ROW_SCHEMA", "component_docs", "result_rows", "verify_components"]
@@ -38,18 +40,49 @@ ROW_SCHEMA = (
 )
 
 
-def component_docs(group: Any, num_perm: int) -> ComponentDocs:
+def _matrix(cells: list, width: int) -> np.ndarray:
+    """Fixed-width uint32 rows from binary cells (zeros where a cell is None)."""
+    out = np.zeros((len(cells), width), np.uint32)
+    for i, cell in enumerate(cells):
+        if cell is not None:
+            out[i] = np.frombuffer(cell, np.uint32)
+    return out
+
+
+def robust_docs(group: Any, config: DetectorConfig) -> RobustDocs:
+    """The OCR and window features of a component's rows (sorted by idx), windows in scan's order.
+
+    ``scan`` lists the windows of each batch of ``batch_size`` articles by
+    span, then article; sorting on (batch, span, idx) gives that order back.
+    """
+    n = len(group)
+    ocr = config.lsh.ocr_pass
+    grams, gram_offsets = rows_of(group["grams"].tolist(), np.uint32)
+    figures, figure_offsets = rows_of(group["figures"].tolist(), np.uint32)
+    plan = window_plan(config)
+    used = plan[0] if plan else 0
+    keys, cells = rows_of(group["windows"].tolist(), np.uint32)
+    counts = np.diff(cells) // max(used, 1)
+    idx = group["idx"].to_numpy(np.int64)
+    owners = np.repeat(np.arange(n, dtype=np.int64), counts)
+    span = np.arange(len(owners)) - np.repeat(np.cumsum(counts) - counts, counts)
+    order = np.lexsort((idx[owners], span, idx[owners] // config.sign.batch_size))
+    return RobustDocs(
+        ocr_signatures=_matrix(group["osig"].tolist(), OCR_NUM_PERM)
+        if ocr
+        else np.zeros((0, OCR_NUM_PERM), np.uint32),
+        grams=grams,
+        gram_offsets=gram_offsets,
+        figures=figures,
+        figure_offsets=figure_offsets,
+        window_keys=keys.reshape(-1, used)[order] if used else np.zeros((0, 0), np.uint32),
+        window_owners=owners[order],
+    )
+
+
+def component_docs(group: Any, config: DetectorConfig) -> ComponentDocs:
     """The component's rows (a pandas DataFrame) as arrays, in input order."""
     group = group.sort_values("idx")
-    n = len(group)
-
-    def matrix(column: str, width: int) -> np.ndarray:
-        out = np.zeros((n, width), np.uint32)
-        for i, cell in enumerate(group[column].tolist()):
-            if cell is not None:
-                out[i] = np.frombuffer(cell, np.uint32)
-        return out
-
     tokens, offsets = rows_of(group["tokens"].tolist(), np.uint32)
     flags, _ = rows_of(group["flags"].tolist(), np.uint8)
     return ComponentDocs(
@@ -57,11 +90,12 @@ def component_docs(group: Any, num_perm: int) -> ComponentDocs:
         published=group["published"].to_numpy(np.float64, na_value=np.nan),
         lengths=group["length"].to_numpy(np.int64),
         exact_keys=group["exact_key"].to_numpy(np.int64).view(np.uint64),
-        signatures=matrix("sig", num_perm),
-        word_signatures=matrix("wsig", REWRITE_NUM_PERM),
+        signatures=_matrix(group["sig"].tolist(), config.sign.num_perm),
+        word_signatures=_matrix(group["wsig"].tolist(), REWRITE_NUM_PERM),
         tokens=tokens,
         flags=flags,
         offsets=offsets,
+        robust=robust_docs(group, config),
     )
 
 
@@ -104,7 +138,8 @@ def verify_components(docs: Any, config: DetectorConfig, model: Any) -> Any:
     """Rows (``ROW_SCHEMA``) of every component of ``docs`` (grouped by ``comp``).
 
     Args:
-        docs: Rows (comp, idx, id, published, length, exact_key, sig, wsig, tokens, flags).
+        docs: Rows (comp, idx, id, published, length, exact_key, sig, wsig, tokens, flags,
+            osig, grams, figures, windows).
         config: The detector configuration.
         model: The broadcast corpus TF-IDF model.
     """
@@ -113,7 +148,7 @@ def verify_components(docs: Any, config: DetectorConfig, model: Any) -> Any:
     columns = [f.split()[0] for f in ROW_SCHEMA.split(", ")]
 
     def run(group: Any) -> Any:
-        component = component_docs(group, config.sign.num_perm)
+        component = component_docs(group, config)
         result = detect_component(component, config, model.value)
         idx_of = dict(zip(group["id"].tolist(), group["idx"].tolist()))
         return pd.DataFrame(list(result_rows(result, idx_of)), columns=columns)
